@@ -1,0 +1,5 @@
+CREATE TABLE runs (
+  id       bigint PRIMARY KEY,
+  pipeline text   NOT NULL,
+  stage    text   NOT NULL
+);
