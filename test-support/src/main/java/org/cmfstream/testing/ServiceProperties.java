@@ -21,7 +21,7 @@ public final class ServiceProperties {
     p.put("datasources.default.url", stack.jdbcUrl());
     p.put("datasources.default.username", stack.jdbcUser());
     p.put("datasources.default.password", stack.jdbcPassword());
-    p.put("neo4j.uri", stack.boltUri());
+    p.put("cmfstream.neo4j.uri", stack.boltUri());
     p.put("cmfstream.s3.endpoint", stack.s3Endpoint());
     p.put("cmfstream.s3.access-key", stack.s3AccessKey());
     p.put("cmfstream.s3.secret-key", stack.s3SecretKey());

@@ -61,6 +61,17 @@ public final class LocalStack implements AutoCloseable {
    *     had started is stopped again
    */
   public static LocalStack start(final Path dataDir) {
+    final LocalStack stack = startWithoutShutdownHook(dataDir);
+    Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+    return stack;
+  }
+
+  /**
+   * Like {@link #start}, for a caller that stops the stack itself at JVM exit, after the things
+   * that depend on it (the launcher stops the services first). Servers still stop on their own
+   * if this JVM dies ({@link ParentWatch}).
+   */
+  public static LocalStack startWithoutShutdownHook(final Path dataDir) {
     final Path dir = dataDir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir.resolve("logs"));
@@ -68,7 +79,6 @@ public final class LocalStack implements AutoCloseable {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
     final LocalStack stack = new LocalStack(dir);
-    Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     try {
       stack.startAll();
       return stack;
@@ -112,6 +122,11 @@ public final class LocalStack implements AutoCloseable {
         CompletableFuture.runAsync(() -> checks.awaitS3(s3)),
         CompletableFuture.runAsync(() -> checks.awaitPostgres(postgres)));
     LOG.info("local stack ready in {} ms under {}", (System.nanoTime() - started) / 1_000_000, dataDir);
+  }
+
+  /** The port registry of this stack's data directory, for processes started beside it. */
+  public int port(final String name) {
+    return StackPorts.in(dataDir).port(name);
   }
 
   private ChildProcess server(final String kind, final String heap, final String... ports) {
@@ -177,8 +192,8 @@ public final class LocalStack implements AutoCloseable {
     stopAll();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // Already shutting down: the hook is running or has run.
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // Already shutting down (the hook is running or has run), or no hook was registered.
     }
   }
 
