@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.journal;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.ingest.kafka.JournalPublisher;
+import org.cmfstream.ingest.kafka.KafkaUnavailable;
+import org.cmfstream.ingest.kafka.PublisherSettings;
+import org.cmfstream.ingest.kafka.Receipt;
+import org.cmfstream.ingest.web.BadInput;
+import org.cmfstream.ingest.web.Bodies;
+import org.cmfstream.ingest.web.IngestSettings;
+import org.cmfstream.ingest.web.Problems;
+
+/**
+ * The native, resumable journal API for cmf-stream's own clients.
+ *
+ * <ul>
+ *   <li>{@code POST /api/v1/sites/{site}/journal}: a batch of numbered records, as a JSON array
+ *       ({@code application/json}) or NDJSON ({@code application/x-ndjson}), optionally gzip.
+ *       Answers a {@link Receipt}. Re-sending records already accepted is harmless: they carry the
+ *       same content hash and are counted as duplicates downstream, never twice.
+ *   <li>{@code GET /api/v1/sites/{site}/watermark}: where a reconnecting site resumes.
+ * </ul>
+ *
+ * <p>Stateless: any copy of ingest takes any upload.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class JournalController {
+
+  private static final Set<String> JSON = Set.of("application/json");
+  private static final Set<String> NDJSON = Set.of("application/x-ndjson", "application/jsonl", "application/jsonlines", "application/ndjson");
+
+  private final JournalPublisher publisher;
+  private final IngestSettings limits;
+  private final PublisherSettings publisherSettings;
+
+  JournalController(final JournalPublisher publisher, final IngestSettings limits, final PublisherSettings publisherSettings) {
+    this.publisher = publisher;
+    this.limits = limits;
+    this.publisherSettings = publisherSettings;
+  }
+
+  @Post(uris = {"/api/v1/sites/{site}/journal", "/v1/sites/{site}/journal"}, produces = MediaType.APPLICATION_JSON)
+  @Consumes(MediaType.ALL)
+  HttpResponse<?> upload(final HttpRequest<?> request, @PathVariable final String site, @Nullable @Body final byte[] body) {
+    try {
+      NativeRecords.checkSite(site);
+      Bodies.checkDeclaredLength(request, limits.maxJournalBytes());
+      final String type = Bodies.mediaType(request);
+      final boolean ndjson = NDJSON.contains(type);
+      if (!ndjson && !JSON.contains(type)) {
+        throw new BadInput(415, "unsupported-media-type",
+            "send a JSON array as application/json or NDJSON as application/x-ndjson, not '" + type + "'");
+      }
+      final byte[] bytes = Bodies.decoded(request, body == null ? new byte[0] : body, limits.maxJournalBytes());
+      final String upload = UUID.randomUUID().toString();
+      final List<JournalRecord> records = NativeRecords.read(bytes, ndjson, site, upload, Instant.now(), limits.maxJournalRecords());
+      final Receipt receipt = publisher.publish(upload, site, records);
+      return HttpResponse.ok(receipt);
+    } catch (BadInput bad) {
+      return Problems.problem(bad);
+    } catch (KafkaUnavailable e) {
+      return Problems.unavailable(e.getMessage(), publisherSettings.retryAfter());
+    }
+  }
+
+  /**
+   * Where a site resumes. Ingest keeps no state, so until the replay tracks watermarks this is
+   * the conservative answer: resume from the start, which is always safe because re-sent
+   * records are duplicates downstream.
+   */
+  @Get(uris = {"/api/v1/sites/{site}/watermark", "/v1/sites/{site}/watermark"}, produces = MediaType.APPLICATION_JSON)
+  HttpResponse<?> watermark(@PathVariable final String site) {
+    try {
+      NativeRecords.checkSite(site);
+    } catch (BadInput bad) {
+      return Problems.problem(bad);
+    }
+    final Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("site", site);
+    answer.put("completeThrough", -1);
+    answer.put("resumeFrom", 0);
+    answer.put("exact", false);
+    return HttpResponse.ok(answer);
+  }
+}

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.cmfstream.avro.ArtifactFact;
+import org.cmfstream.avro.EventFact;
+import org.cmfstream.avro.ExecutionFact;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.avro.MetricPoint;
+import org.cmfstream.avro.PipelineFact;
+import org.cmfstream.avro.PropertyChange;
+import org.cmfstream.avro.StageFact;
+import org.cmfstream.ingest.web.BadInput;
+import org.cmfstream.ingest.web.Json;
+import org.cmfstream.journal.JournalRecords;
+
+/**
+ * Reads a native journal upload: a JSON array, or NDJSON (one record per line), of
+ *
+ * <pre>{@code
+ * {"seq": 17, "time": "2026-11-23T06:00:00Z" | 1795414078432, "kind": "artifact",
+ *  "fact": {"uri": "236d95...", "type": "Dataset", "name": "data.xml.gz:236d95..."}}
+ * }</pre>
+ *
+ * <p>{@code kind} is one of {@code pipeline, stage, execution, artifact, event, property, metric};
+ * {@code fact} has the fields of the matching journal schema record, checked against the schema:
+ * required fields present, types right, no unknown field. {@code time} is optional (the upload's
+ * arrival time then). Every record is checked before any is accepted.
+ */
+public final class NativeRecords {
+
+  /** Site names: what a hostname-like label allows, so they are safe in URLs, keys and logs. */
+  public static final Pattern SITE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+  private static final Map<String, Schema> KINDS =
+      Map.of(
+          "pipeline", PipelineFact.getClassSchema(),
+          "stage", StageFact.getClassSchema(),
+          "execution", ExecutionFact.getClassSchema(),
+          "artifact", ArtifactFact.getClassSchema(),
+          "event", EventFact.getClassSchema(),
+          "property", PropertyChange.getClassSchema(),
+          "metric", MetricPoint.getClassSchema());
+
+  private static final Set<String> ENVELOPE = Set.of("seq", "time", "kind", "fact");
+
+  private NativeRecords() {}
+
+  /** Fails with 400 unless {@code site} is a legal site name. */
+  public static void checkSite(final String site) {
+    if (site == null || !SITE.matcher(site).matches()) {
+      throw BadInput.badRequest("invalid-site", "site name '" + site + "' must match " + SITE.pattern());
+    }
+  }
+
+  /**
+   * Parses and validates an upload.
+   *
+   * @param body the (decompressed) body
+   * @param ndjson whether the body is NDJSON rather than a JSON array
+   */
+  public static List<JournalRecord> read(
+      final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
+    final List<JsonNode> nodes = ndjson ? lines(body, maxRecords) : array(body, maxRecords);
+    if (nodes.isEmpty()) {
+      throw BadInput.badRequest("empty-upload", "the upload holds no records");
+    }
+    final List<JournalRecord> records = new ArrayList<>(nodes.size());
+    final Map<Long, String> hashBySeq = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      final JournalRecord record = record(nodes.get(i), "record " + (i + 1), site, upload, received);
+      final String earlier = hashBySeq.putIfAbsent(record.getSeq(), record.getContentHash());
+      if (earlier != null && !earlier.equals(record.getContentHash())) {
+        throw BadInput.badRequest("conflicting-seq", "record " + (i + 1) + ": seq " + record.getSeq() + " appears twice with different facts");
+      }
+      if (earlier == null) {
+        records.add(record);
+      }
+    }
+    return records;
+  }
+
+  private static List<JsonNode> array(final byte[] body, final int maxRecords) {
+    final JsonNode root = Json.parse(body, 400, "the body");
+    if (!root.isArray()) {
+      throw BadInput.badRequest("not-an-array", "a JSON upload must be an array of records; send NDJSON as application/x-ndjson");
+    }
+    if (root.size() > maxRecords) {
+      throw new BadInput(413, "too-many-records", "the upload holds " + root.size() + " records; the limit is " + maxRecords);
+    }
+    final List<JsonNode> nodes = new ArrayList<>(root.size());
+    root.forEach(nodes::add);
+    return nodes;
+  }
+
+  private static List<JsonNode> lines(final byte[] body, final int maxRecords) {
+    final List<JsonNode> nodes = new ArrayList<>();
+    final String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      final String line = lines[i].strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (nodes.size() == maxRecords) {
+        throw new BadInput(413, "too-many-records", "the upload holds more than " + maxRecords + " records");
+      }
+      try {
+        nodes.add(Json.parse(line, 400, "line " + (i + 1)));
+      } catch (BadInput e) {
+        throw BadInput.badRequest("malformed-json", e.detail());
+      }
+    }
+    return nodes;
+  }
+
+  private static JournalRecord record(final JsonNode node, final String where, final String site, final String upload, final Instant received) {
+    if (!node.isObject()) {
+      throw BadInput.badRequest("invalid-record", where + " must be an object");
+    }
+    for (final Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      final String name = names.next();
+      if (!ENVELOPE.contains(name)) {
+        throw BadInput.badRequest("unknown-field", where + " has an unknown field '" + name + "'; a record has " + ENVELOPE);
+      }
+    }
+    final JsonNode seq = node.get("seq");
+    if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 0) {
+      throw BadInput.badRequest("invalid-seq", where + " needs 'seq', a non-negative integer, got " + seq);
+    }
+    final JsonNode kind = node.get("kind");
+    if (kind == null || !kind.isTextual() || !KINDS.containsKey(kind.asText())) {
+      throw BadInput.badRequest("invalid-kind", where + " needs 'kind', one of " + new java.util.TreeSet<>(KINDS.keySet()) + ", got " + kind);
+    }
+    final JsonNode fact = node.get("fact");
+    if (fact == null || !fact.isObject()) {
+      throw BadInput.badRequest("invalid-fact", where + " needs 'fact', an object");
+    }
+    final String at = where + " (seq " + seq.asLong() + ")";
+    final SpecificRecordBase body = fact(fact, KINDS.get(kind.asText()), at + " fact");
+    return JournalRecords.of(site, seq.asLong(), time(node.get("time"), received, at), upload, body);
+  }
+
+  private static Instant time(final JsonNode time, final Instant received, final String where) {
+    if (time == null || time.isNull()) {
+      return received;
+    }
+    if (time.isIntegralNumber() && time.canConvertToLong() && time.asLong() >= 0) {
+      return Instant.ofEpochMilli(time.asLong());
+    }
+    if (time.isTextual()) {
+      try {
+        return Instant.parse(time.asText());
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+    }
+    throw BadInput.badRequest("invalid-time", where + ": 'time' must be epoch milliseconds or an ISO-8601 instant, got " + time);
+  }
+
+  /** Builds a fact record from JSON, field by field, against its schema. */
+  private static SpecificRecordBase fact(final JsonNode json, final Schema schema, final String where) {
+    final SpecificRecordBase record = (SpecificRecordBase) SpecificData.get().newRecord(null, schema);
+    for (final Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+      final String name = names.next();
+      if (schema.getField(name) == null) {
+        throw BadInput.badRequest("unknown-field", where + " has an unknown field '" + name + "' for a " + schema.getName());
+      }
+    }
+    for (final Schema.Field field : schema.getFields()) {
+      final JsonNode value = json.get(field.name());
+      if (value == null) {
+        if (!field.hasDefaultValue()) {
+          throw BadInput.badRequest("missing-field", where + " lacks the required field '" + field.name() + "'");
+        }
+        record.put(field.pos(), SpecificData.get().deepCopy(field.schema(), SpecificData.get().getDefaultValue(field)));
+      } else {
+        record.put(field.pos(), value(value, field.schema(), where + "." + field.name()));
+      }
+    }
+    return record;
+  }
+
+  private static Object value(final JsonNode v, final Schema schema, final String where) {
+    switch (schema.getType()) {
+      case STRING -> {
+        if (!v.isTextual()) {
+          throw wrongType(where, "a string", v);
+        }
+        return v.asText();
+      }
+      case LONG -> {
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+          throw wrongType(where, "a 64-bit integer", v);
+        }
+        return v.asLong();
+      }
+      case DOUBLE -> {
+        if (!v.isNumber()) {
+          throw wrongType(where, "a number", v);
+        }
+        return v.asDouble();
+      }
+      case BOOLEAN -> {
+        if (!v.isBoolean()) {
+          throw wrongType(where, "a boolean", v);
+        }
+        return v.asBoolean();
+      }
+      case NULL -> {
+        if (!v.isNull()) {
+          throw wrongType(where, "null", v);
+        }
+        return null;
+      }
+      case ENUM -> {
+        if (!v.isTextual() || !schema.getEnumSymbols().contains(v.asText())) {
+          throw wrongType(where, "one of " + schema.getEnumSymbols(), v);
+        }
+        return SpecificData.get().createEnum(v.asText(), schema);
+      }
+      case MAP -> {
+        if (!v.isObject()) {
+          throw wrongType(where, "an object", v);
+        }
+        final Map<String, Object> map = new HashMap<>();
+        for (final Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          final Map.Entry<String, JsonNode> e = it.next();
+          map.put(e.getKey(), value(e.getValue(), schema.getValueType(), where + "." + e.getKey()));
+        }
+        return map;
+      }
+      case UNION -> {
+        return union(v, schema, where);
+      }
+      default -> throw new IllegalStateException("the journal schema has no " + schema.getType() + " fields");
+    }
+  }
+
+  /** A union of scalars (property values): the branch the JSON type selects. */
+  private static Object union(final JsonNode v, final Schema union, final String where) {
+    final Set<Schema.Type> branches = union.getTypes().stream().map(Schema::getType).collect(java.util.stream.Collectors.toSet());
+    if (v.isNull() && branches.contains(Schema.Type.NULL)) {
+      return null;
+    }
+    if (v.isTextual() && branches.contains(Schema.Type.STRING)) {
+      return v.asText();
+    }
+    if (v.isBoolean() && branches.contains(Schema.Type.BOOLEAN)) {
+      return v.asBoolean();
+    }
+    if (v.isIntegralNumber() && v.canConvertToLong() && branches.contains(Schema.Type.LONG)) {
+      return v.asLong();
+    }
+    if (v.isNumber() && !v.isIntegralNumber() && branches.contains(Schema.Type.DOUBLE)) {
+      return v.asDouble();
+    }
+    throw wrongType(where, "one of " + branches.stream().map(t -> t.getName()).sorted().toList(), v);
+  }
+
+  private static BadInput wrongType(final String where, final String expected, final JsonNode got) {
+    final String shown = got.toString();
+    return BadInput.badRequest(
+        "wrong-type", where + " must be " + expected + ", got " + got.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+            + " " + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown));
+  }
+}

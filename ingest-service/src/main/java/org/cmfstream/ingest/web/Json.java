@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.web;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+
+/**
+ * The JSON reader of uploads. It accepts {@code NaN} and the infinities (the cmf client writes
+ * them for metric values), keeps big numbers exact, and refuses what no real upload needs:
+ * nesting deeper than 200 levels and strings longer than the body limit.
+ */
+public final class Json {
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(Integer.MAX_VALUE).build())
+                  .build())
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private Json() {}
+
+  /** Parses one JSON document, or fails with 400 (or {@code status}) naming what is wrong. */
+  public static JsonNode parse(final byte[] bytes, final int status, final String what) {
+    try {
+      final JsonNode node = MAPPER.readTree(bytes);
+      if (node == null || node.isMissingNode()) {
+        throw new BadInput(status, "malformed-json", what + " is empty");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new BadInput(status, "malformed-json", what + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new BadInput(status, "malformed-json", what + " could not be read: " + e.getMessage());
+    }
+  }
+
+  public static JsonNode parse(final String text, final int status, final String what) {
+    try {
+      final JsonNode node = MAPPER.readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw new BadInput(status, "malformed-json", what + " is empty");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new BadInput(status, "malformed-json", what + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new BadInput(status, "malformed-json", what + " could not be read: " + e.getMessage());
+    }
+  }
+}

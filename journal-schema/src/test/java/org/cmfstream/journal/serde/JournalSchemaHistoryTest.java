@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.journal.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.cmfstream.avro.JournalRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Schema evolution without a registry: the current schema must read records written with every
+ * released version, and must itself be released (the last entry of the history), so that a
+ * record written today still decodes after the next change.
+ */
+class JournalSchemaHistoryTest {
+
+  @Test
+  void shouldReadRecordsWrittenWithEveryReleasedSchema() {
+    final Schema current = JournalRecord.getClassSchema();
+    for (final Schema released : JournalCodec.historicSchemas()) {
+      final SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(current, released);
+      assertThat(result.getType()).as(result.getDescription()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+  }
+
+  @Test
+  void shouldHaveReleasedTheCurrentSchema() {
+    final List<Schema> history = JournalCodec.historicSchemas();
+    // The fingerprint of the parsing form is what single-object encoding writes and looks up.
+    assertThat(SchemaNormalization.parsingFingerprint64(history.get(history.size() - 1)))
+        .as("src/main/avro/JournalRecord.avsc changed: copy it to schema-history/JournalRecord/v<N+1>.avsc and add it to JournalCodec.HISTORY")
+        .isEqualTo(SchemaNormalization.parsingFingerprint64(JournalRecord.getClassSchema()));
+  }
+}
