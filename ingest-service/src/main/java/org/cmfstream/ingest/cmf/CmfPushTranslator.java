@@ -2,12 +2,16 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.ingest.cmf;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,21 +38,64 @@ import org.cmfstream.journal.hash.ContentHash;
  * one event per (execution, artifact, direction), and the values of {@code Metrics} artifacts as
  * metric points.
  *
- * <p>Validation comes first and is complete: a dump that breaks a rule is rejected before any
- * record exists, so nothing of it is ever published.
+ * <p>It reads the dump as a stream of tokens, holding one execution at a time, so a dump of any
+ * size translates in bounded memory. The dump writes a pipeline's {@code stages} (and a stage's
+ * {@code executions}) before its {@code name}, so records of a pipeline are rolled back from the
+ * sink when its name turns out not to be the one pushed. A broken rule fails the whole
+ * translation; the caller publishes only a translation that completed.
  */
 public final class CmfPushTranslator {
 
   /** Properties holding ids of the client's own store; they mean nothing here. */
   private static final Set<String> SOURCE_STORE_IDS = Set.of("Context_ID", "Pipeline_id");
 
+  private static final ObjectMapper TREES = new ObjectMapper();
+
   private CmfPushTranslator() {}
 
   /** The result of a push: its records, or the cmf status that says why there are none. */
   public record Translation(Optional<String> pipelineNotFound, List<JournalRecord> records, int executions) {}
 
+  /** What a streamed translation found; its records went to the sink. */
+  public record Outcome(boolean pipelineFound, int executions) {}
+
   /**
-   * @param dump the parsed {@code json_payload}
+   * Translates a parsed dump into a list: for tests and small dumps.
+   *
+   * @see #translate(JsonParser, String, String, String, String, Instant, RecordSink)
+   */
+  public static Translation translate(
+      final JsonNode dump, final String pipelineName, final String execUuid, final String site, final String upload, final Instant received) {
+    final List<JournalRecord> records = new ArrayList<>();
+    final RecordSink sink =
+        new RecordSink() {
+          @Override
+          public void accept(final JournalRecord record) {
+            records.add(record);
+          }
+
+          @Override
+          public long mark() {
+            return records.size();
+          }
+
+          @Override
+          public void rollback(final long mark) {
+            records.subList((int) mark, records.size()).clear();
+          }
+        };
+    try (JsonParser tokens = TREES.treeAsTokens(dump)) {
+      final Outcome outcome = translate(tokens, pipelineName, execUuid, site, upload, received, sink);
+      return new Translation(outcome.pipelineFound() ? Optional.empty() : Optional.of("pipeline_not_exist"), List.copyOf(records), outcome.executions());
+    } catch (IOException e) {
+      throw BadInput.unprocessable("malformed-json", "json_payload is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Translates the dump read from {@code dump} (positioned before its first token) into {@code
+   * sink}.
+   *
    * @param pipelineName the {@code pipeline_name} of the request
    * @param execUuid only executions whose uuids include this one, or null for all
    * @param site the site the records are published under
@@ -56,24 +103,18 @@ public final class CmfPushTranslator {
    * @param received when the push arrived: the event time of facts without their own
    * @throws BadInput with the cmf statuses: 400 for no {@code Pipeline}, 422 {@code version_update}
    *     for an execution without {@code Execution_uuid}, 422 for any other broken rule
+   * @throws IOException if the dump is not valid JSON
    */
-  public static Translation translate(
-      final JsonNode dump, final String pipelineName, final String execUuid, final String site, final String upload, final Instant received) {
-    final JsonNode pipelines = dump.path("Pipeline");
-    if (!pipelines.isArray() || pipelines.isEmpty()) {
-      throw new BadInput(400, "invalid_json_payload", "Invalid JSON payload. The pipeline name is missing.");
-    }
-    JsonNode pipeline = null;
-    for (final JsonNode candidate : pipelines) {
-      if (pipelineName.equals(candidate.path("name").asText(null))) {
-        pipeline = candidate;
-        break;
-      }
-    }
-    if (pipeline == null) {
-      return new Translation(Optional.of("pipeline_not_exist"), List.of(), 0);
-    }
-    return new Builder(pipelineName, execUuid, site, upload, received).translate(pipeline);
+  public static Outcome translate(
+      final JsonParser dump,
+      final String pipelineName,
+      final String execUuid,
+      final String site,
+      final String upload,
+      final Instant received,
+      final RecordSink sink)
+      throws IOException {
+    return new Reader(dump, pipelineName, execUuid, site, upload, received, sink).read();
   }
 
   /** The site under which a pipeline's pushes are journaled: stable, and a legal site name. */
@@ -81,97 +122,197 @@ public final class CmfPushTranslator {
     return "cmf." + ContentHash.of(pipelineName).hex().substring(0, 16);
   }
 
-  private static final class Builder {
+  private static final class Reader {
+    private final JsonParser p;
     private final String pipelineName;
     private final String execUuid;
     private final String site;
     private final String upload;
     private final Instant received;
-    private final List<JournalRecord> records = new ArrayList<>();
-    /** Facts already emitted in this push, by content hash: a shared artifact comes once. */
-    private final Set<String> emitted = new java.util.HashSet<>();
+    private final RecordSink sink;
+    /** Artifacts already emitted in this push, by content hash: a shared artifact comes once. */
+    private final Set<String> artifacts = new HashSet<>();
     private int executions;
+    private boolean found;
+    private int pipelines;
+    /** The first broken rule of the current pipeline; it counts only if the pipeline is the one pushed. */
+    private BadInput deferred;
 
-    Builder(final String pipelineName, final String execUuid, final String site, final String upload, final Instant received) {
+    Reader(final JsonParser p, final String pipelineName, final String execUuid, final String site, final String upload, final Instant received, final RecordSink sink) {
+      this.p = p;
       this.pipelineName = pipelineName;
       this.execUuid = execUuid;
       this.site = site;
       this.upload = upload;
       this.received = received;
+      this.sink = sink;
     }
 
-    Translation translate(final JsonNode pipeline) {
-      validate(pipeline);
-      emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(pipeline.path("custom_properties"), "Pipeline.custom_properties")).build(), time(pipeline));
-      for (final JsonNode stage : pipeline.path("stages")) {
-        final String stageName = text(stage, "name", "stage");
-        final List<JsonNode> selected = new ArrayList<>();
-        for (final JsonNode execution : stage.path("executions")) {
-          if (execUuid == null || uuids(execution).contains(execUuid)) {
-            selected.add(execution);
+    Outcome read() throws IOException {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw BadInput.unprocessable("invalid_request", "json_payload must hold a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        final String field = p.currentName();
+        p.nextToken();
+        if (field.equals("Pipeline") && p.currentToken() == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            pipeline();
           }
-        }
-        if (execUuid != null && selected.isEmpty()) {
-          continue;
-        }
-        emit(
-            StageFact.newBuilder()
-                .setPipeline(pipelineName)
-                .setName(stageName)
-                .setCustomProperties(values(stage.path("custom_properties"), "stage " + stageName + " custom_properties"))
-                .setCreateTime(longOrNull(stage.path("create_time_since_epoch")))
-                .build(),
-            time(stage));
-        for (final JsonNode execution : selected) {
-          translateExecution(stageName, execution);
+        } else {
+          p.skipChildren();
         }
       }
-      return new Translation(Optional.empty(), List.copyOf(records), executions);
+      if (pipelines == 0) {
+        throw new BadInput(400, "invalid_json_payload", "Invalid JSON payload. The pipeline name is missing.");
+      }
+      return new Outcome(found, found ? executions : 0);
     }
 
-    /** Every rule checked before the first record is built, so a bad dump yields no record. */
-    private void validate(final JsonNode pipeline) {
-      final JsonNode stages = pipeline.path("stages");
-      if (!stages.isArray()) {
+    private void pipeline() throws IOException {
+      pipelines++;
+      final long mark = sink.mark();
+      final int executionsBefore = executions;
+      deferred = null;
+      String name = null;
+      JsonNode custom = null;
+      Long created = null;
+      boolean hasStages = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        final String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "stages" -> {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+              throw BadInput.unprocessable("invalid_dump", "a pipeline's 'stages' must be a list");
+            }
+            hasStages = true;
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              stage();
+            }
+          }
+          case "name" -> name = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "custom_properties" -> custom = TREES.readTree(p);
+          case "create_time_since_epoch" -> created = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+          default -> p.skipChildren();
+        }
+      }
+      if (!pipelineName.equals(name) || found) {
+        // Not the pipeline pushed (or a second one of the same name, which the real server ignores).
+        sink.rollback(mark);
+        executions = executionsBefore;
+        return;
+      }
+      if (!hasStages) {
         throw BadInput.unprocessable("invalid_dump", "pipeline '" + pipelineName + "' has no 'stages' list");
       }
-      for (final JsonNode stage : stages) {
-        final String stageName = text(stage, "name", "stage");
-        if (!stage.path("executions").isArray()) {
-          throw BadInput.unprocessable("invalid_dump", "stage '" + stageName + "' has no 'executions' list");
-        }
-        for (final JsonNode execution : stage.path("executions")) {
-          final String name = execution.path("name").asText("");
-          if (name.isEmpty() && !execution.path("properties").hasNonNull("Execution_uuid")) {
-            // cmf-protocol.md 3.1 step 4: the client is too old; it must update.
-            throw new BadInput(422, "version_update", "version_update");
-          }
-          if (uuids(execution).isEmpty()) {
-            throw BadInput.unprocessable("invalid_dump", "an execution of stage '" + stageName + "' has an empty Execution_uuid");
-          }
-          if (!execution.path("events").isMissingNode() && !execution.path("events").isArray()) {
-            throw BadInput.unprocessable("invalid_dump", "execution " + uuids(execution) + ": 'events' is not a list");
-          }
-          for (final JsonNode event : execution.path("events")) {
-            direction(event.path("type"));
-            final JsonNode artifact = event.path("artifact");
-            if (!artifact.isObject()) {
-              throw BadInput.unprocessable("invalid_dump", "an event of execution " + uuids(execution) + " has no artifact");
+      if (deferred != null) {
+        throw deferred;
+      }
+      found = true;
+      emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(custom, "Pipeline.custom_properties")).build(), time(created));
+    }
+
+    private void stage() throws IOException {
+      String name = null;
+      JsonNode custom = null;
+      Long created = null;
+      int selected = 0;
+      boolean hasExecutions = false;
+      final List<JsonNode> pending = new ArrayList<>(0);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        final String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "executions" -> {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+              throw BadInput.unprocessable("invalid_dump", "a stage's 'executions' must be a list");
             }
-            text(artifact, "uri", "artifact");
-            text(artifact, "type", "artifact " + artifact.path("uri").asText());
+            hasExecutions = true;
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              final JsonNode execution = TREES.readTree(p);
+              if (deferred != null) {
+                continue;
+              }
+              try {
+                validate(execution);
+              } catch (BadInput bad) {
+                // The real server checks only the pipeline pushed; whether this is it, its name
+                // (which comes last) will tell.
+                deferred = bad;
+                continue;
+              }
+              if (execUuid == null || uuids(execution).contains(execUuid)) {
+                selected++;
+                if (name == null && !execution.path("properties").hasNonNull("Context_Type")) {
+                  // The stage's own name comes after its executions; an execution carries it as
+                  // Context_Type, and only one without it (never seen from a real client) waits.
+                  pending.add(execution);
+                } else {
+                  execution(name, execution);
+                }
+              }
+            }
           }
+          case "name" -> name = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "custom_properties" -> custom = TREES.readTree(p);
+          case "create_time_since_epoch" -> created = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+          default -> p.skipChildren();
         }
+      }
+      if (name == null || name.isBlank()) {
+        throw BadInput.unprocessable("invalid_dump", "a stage has no 'name' string");
+      }
+      if (!hasExecutions) {
+        throw BadInput.unprocessable("invalid_dump", "stage '" + name + "' has no 'executions' list");
+      }
+      for (final JsonNode execution : pending) {
+        execution(name, execution);
+      }
+      if (execUuid != null && selected == 0) {
+        return;
+      }
+      emit(
+          StageFact.newBuilder()
+              .setPipeline(pipelineName)
+              .setName(name)
+              .setCustomProperties(values(custom, "stage " + name + " custom_properties"))
+              .setCreateTime(created)
+              .build(),
+          time(created));
+    }
+
+    /** The rules of one execution, checked before any of its records is made. */
+    private void validate(final JsonNode execution) {
+      final String name = execution.path("name").asText("");
+      if (name.isEmpty() && !execution.path("properties").hasNonNull("Execution_uuid")) {
+        // cmf-protocol.md 3.1 step 4: the client is too old; it must update.
+        throw new BadInput(422, "version_update", "version_update");
+      }
+      if (uuids(execution).isEmpty()) {
+        throw BadInput.unprocessable("invalid_dump", "an execution has an empty Execution_uuid");
+      }
+      if (!execution.path("events").isMissingNode() && !execution.path("events").isArray()) {
+        throw BadInput.unprocessable("invalid_dump", "execution " + uuids(execution) + ": 'events' is not a list");
+      }
+      for (final JsonNode event : execution.path("events")) {
+        direction(event.path("type"));
+        final JsonNode artifact = event.path("artifact");
+        if (!artifact.isObject()) {
+          throw BadInput.unprocessable("invalid_dump", "an event of execution " + uuids(execution) + " has no artifact");
+        }
+        text(artifact, "uri", "artifact");
+        text(artifact, "type", "artifact " + artifact.path("uri").asText());
       }
     }
 
-    private void translateExecution(final String stageName, final JsonNode execution) {
+    private void execution(final String stageName, final JsonNode execution) {
       final JsonNode props = execution.path("properties");
       final Map<String, Object> properties = values(props, "execution properties");
       SOURCE_STORE_IDS.forEach(properties::remove);
       final Map<String, Object> custom = values(execution.path("custom_properties"), "execution custom_properties");
       final String stage = props.hasNonNull("Context_Type") ? props.get("Context_Type").asText() : stageName;
-      final Instant time = time(execution);
+      final Instant time = time(longOrNull(execution.path("create_time_since_epoch")));
       for (final String uuid : uuids(execution)) {
         executions++;
         emit(
@@ -191,7 +332,7 @@ public final class CmfPushTranslator {
           final String uri = a.get("uri").asText();
           final String type = a.get("type").asText();
           final Map<String, Object> artifactCustom = values(a.path("custom_properties"), "artifact " + uri + " custom_properties");
-          emit(
+          final ArtifactFact artifact =
               ArtifactFact.newBuilder()
                   .setUri(uri)
                   .setType(type)
@@ -199,8 +340,11 @@ public final class CmfPushTranslator {
                   .setProperties(values(a.path("properties"), "artifact " + uri + " properties"))
                   .setCustomProperties(artifactCustom)
                   .setCreateTime(longOrNull(a.path("create_time_since_epoch")))
-                  .build(),
-              time(a));
+                  .build();
+          final JournalRecord record = JournalRecords.of(site, null, time(longOrNull(a.path("create_time_since_epoch"))), upload, artifact);
+          if (artifacts.add(record.getContentHash())) {
+            sink.accept(record);
+          }
           emit(EventFact.newBuilder().setExecutionUuid(uuid).setArtifactUri(uri).setDirection(direction(event.path("type"))).build(), time);
           if ("Metrics".equals(type)) {
             for (final Map.Entry<String, Object> metric : artifactCustom.entrySet()) {
@@ -214,14 +358,10 @@ public final class CmfPushTranslator {
     }
 
     private void emit(final IndexedRecord body, final Instant eventTime) {
-      final JournalRecord record = JournalRecords.of(site, null, eventTime, upload, body);
-      if (emitted.add(record.getContentHash())) {
-        records.add(record);
-      }
+      sink.accept(JournalRecords.of(site, null, eventTime, upload, body));
     }
 
-    private Instant time(final JsonNode node) {
-      final Long created = longOrNull(node.path("create_time_since_epoch"));
+    private Instant time(final Long created) {
       return created == null ? received : Instant.ofEpochMilli(created);
     }
   }
@@ -262,7 +402,7 @@ public final class CmfPushTranslator {
   /** MLMD values: strings, integers, doubles (NaN included), booleans; never objects or lists. */
   static Map<String, Object> values(final JsonNode node, final String what) {
     final Map<String, Object> values = new HashMap<>();
-    if (node.isMissingNode() || node.isNull()) {
+    if (node == null || node.isMissingNode() || node.isNull()) {
       return values;
     }
     if (!node.isObject()) {
@@ -285,7 +425,7 @@ public final class CmfPushTranslator {
       return v.asBoolean();
     } else if (v.isIntegralNumber()) {
       if (!v.canConvertToLong()) {
-        throw BadInput.unprocessable("invalid_dump", where + " is an integer beyond 64 bits: " + new String(v.asText().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        throw BadInput.unprocessable("invalid_dump", where + " is an integer beyond 64 bits: " + v.asText());
       }
       return v.asLong();
     } else if (v.isNumber()) {

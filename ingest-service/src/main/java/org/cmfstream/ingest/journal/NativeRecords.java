@@ -12,11 +12,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.cmfstream.avro.ArtifactFact;
+import org.cmfstream.avro.Direction;
+import org.cmfstream.avro.EntityKind;
 import org.cmfstream.avro.EventFact;
 import org.cmfstream.avro.ExecutionFact;
 import org.cmfstream.avro.JournalRecord;
@@ -46,15 +49,23 @@ public final class NativeRecords {
   /** Site names: what a hostname-like label allows, so they are safe in URLs, keys and logs. */
   public static final Pattern SITE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
-  private static final Map<String, Schema> KINDS =
+  /**
+   * The fact record of each kind, made by its constructor: no reflective class loading, which
+   * Avro 1.12 would check against its list of trusted classes.
+   */
+  private static final Map<String, Supplier<SpecificRecordBase>> KINDS =
       Map.of(
-          "pipeline", PipelineFact.getClassSchema(),
-          "stage", StageFact.getClassSchema(),
-          "execution", ExecutionFact.getClassSchema(),
-          "artifact", ArtifactFact.getClassSchema(),
-          "event", EventFact.getClassSchema(),
-          "property", PropertyChange.getClassSchema(),
-          "metric", MetricPoint.getClassSchema());
+          "pipeline", PipelineFact::new,
+          "stage", StageFact::new,
+          "execution", ExecutionFact::new,
+          "artifact", ArtifactFact::new,
+          "event", EventFact::new,
+          "property", PropertyChange::new,
+          "metric", MetricPoint::new);
+
+  /** The enums of the schema, by schema full name. */
+  private static final Map<String, Class<? extends Enum<?>>> ENUMS =
+      Map.of(Direction.getClassSchema().getFullName(), Direction.class, EntityKind.getClassSchema().getFullName(), EntityKind.class);
 
   private static final Set<String> ENVELOPE = Set.of("seq", "time", "kind", "fact");
 
@@ -150,7 +161,7 @@ public final class NativeRecords {
       throw BadInput.badRequest("invalid-fact", where + " needs 'fact', an object");
     }
     final String at = where + " (seq " + seq.asLong() + ")";
-    final SpecificRecordBase body = fact(fact, KINDS.get(kind.asText()), at + " fact");
+    final SpecificRecordBase body = fact(fact, KINDS.get(kind.asText()).get(), at + " fact");
     return JournalRecords.of(site, seq.asLong(), time(node.get("time"), received, at), upload, body);
   }
 
@@ -172,8 +183,8 @@ public final class NativeRecords {
   }
 
   /** Builds a fact record from JSON, field by field, against its schema. */
-  private static SpecificRecordBase fact(final JsonNode json, final Schema schema, final String where) {
-    final SpecificRecordBase record = (SpecificRecordBase) SpecificData.get().newRecord(null, schema);
+  private static SpecificRecordBase fact(final JsonNode json, final SpecificRecordBase record, final String where) {
+    final Schema schema = record.getSchema();
     for (final Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       final String name = names.next();
       if (schema.getField(name) == null) {
@@ -230,7 +241,7 @@ public final class NativeRecords {
         if (!v.isTextual() || !schema.getEnumSymbols().contains(v.asText())) {
           throw wrongType(where, "one of " + schema.getEnumSymbols(), v);
         }
-        return SpecificData.get().createEnum(v.asText(), schema);
+        return enumValue(ENUMS.get(schema.getFullName()), v.asText());
       }
       case MAP -> {
         if (!v.isObject()) {
@@ -248,6 +259,11 @@ public final class NativeRecords {
       }
       default -> throw new IllegalStateException("the journal schema has no " + schema.getType() + " fields");
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object enumValue(final Class<? extends Enum<?>> type, final String symbol) {
+    return Enum.valueOf((Class) type, symbol);
   }
 
   /** A union of scalars (property values): the branch the JSON type selects. */

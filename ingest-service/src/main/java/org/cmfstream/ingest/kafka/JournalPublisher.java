@@ -69,7 +69,7 @@ public class JournalPublisher implements AutoCloseable {
    * @throws KafkaUnavailable if Kafka did not commit in time (nothing is published)
    */
   public Receipt publish(final String upload, final String site, final List<JournalRecord> records) {
-    final List<byte[]> encoded = new ArrayList<>(records.size() + 1);
+    final List<byte[]> encoded = new ArrayList<>(records.size());
     for (final JournalRecord record : records) {
       final byte[] bytes = codec.encode(record);
       if (bytes.length > settings.maxRecordBytes()) {
@@ -78,24 +78,45 @@ public class JournalPublisher implements AutoCloseable {
       }
       encoded.add(bytes);
     }
-    final JournalRecord barrier =
-        JournalRecords.of(site, null, java.time.Instant.now(), upload, BatchBarrier.newBuilder().setRecords(records.size()).build());
-    encoded.add(codec.encode(barrier));
+    return publishEncoded(upload, site, encoded, encoded.size());
+  }
 
+  /**
+   * Publishes {@code count} records already encoded, read once from {@code encoded} (a spool
+   * file for large pushes), then the upload's barrier, in one transaction. Memory holds no more
+   * than the producer's buffer.
+   *
+   * @throws BadInput 413 if a record is larger than the broker accepts (nothing is published)
+   * @throws KafkaUnavailable if Kafka did not commit in time (nothing is published)
+   */
+  public Receipt publishEncoded(final String upload, final String site, final Iterable<byte[]> encoded, final int count) {
+    final byte[] barrier =
+        codec.encode(JournalRecords.of(site, null, java.time.Instant.now(), upload, BatchBarrier.newBuilder().setRecords(count).build()));
     final KafkaProducer<String, byte[]> producer = borrow();
     boolean healthy = false;
     try {
       producer.beginTransaction();
-      final List<Future<RecordMetadata>> sent = new ArrayList<>(encoded.size());
+      Future<RecordMetadata> first = null;
       for (final byte[] bytes : encoded) {
-        sent.add(producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, bytes)));
+        if (bytes.length > settings.maxRecordBytes()) {
+          throw new BadInput(413, "record-too-large", "a record of " + bytes.length + " bytes exceeds the limit of " + settings.maxRecordBytes() + " bytes");
+        }
+        final Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, bytes));
+        if (first == null) {
+          first = sent;
+        }
       }
+      final Future<RecordMetadata> last = producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, barrier));
       // Flushes, and fails if any send failed: then nothing of the upload is visible.
       producer.commitTransaction();
-      final RecordMetadata first = sent.get(0).get();
-      final RecordMetadata last = sent.get(sent.size() - 1).get();
+      final RecordMetadata end = last.get();
+      final RecordMetadata start = first == null ? end : first.get();
       healthy = true;
-      return new Receipt(upload, site, records.size(), first.topic(), first.partition(), first.offset(), last.offset());
+      return new Receipt(upload, site, count, start.topic(), start.partition(), start.offset(), end.offset());
+    } catch (BadInput e) {
+      abortQuietly(producer);
+      healthy = true;
+      throw e;
     } catch (KafkaException | ExecutionException e) {
       abortQuietly(producer);
       throw new KafkaUnavailable("Kafka did not take the upload: " + e.getMessage(), e);

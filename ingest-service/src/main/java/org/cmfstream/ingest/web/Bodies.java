@@ -34,10 +34,15 @@ public final class Bodies {
     if (body.length > limit) {
       throw new BadInput(413, "body-too-large", "the body of " + body.length + " bytes exceeds the limit of " + limit + " bytes");
     }
+    checkEncoding(request);
+    return body;
+  }
+
+  /** Fails with 415 for a {@code Content-Encoding} the server's pipeline did not decode. */
+  public static void checkEncoding(final HttpRequest<?> request) {
     final String encoding = request.getHeaders().get(HttpHeaders.CONTENT_ENCODING, String.class).orElse("identity").trim().toLowerCase(Locale.ROOT);
     if (!encoding.isEmpty() && !encoding.equals("identity")) {
       throw new BadInput(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not supported; send identity or gzip");
     }
-    return body;
   }
 }

@@ -3,7 +3,9 @@
 package org.cmfstream.ingest.web;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.nio.file.Path;
 
 /**
  * Limits of the upload routes: {@code cmfstream.ingest.*}.
@@ -11,9 +13,18 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param maxPushBytes the largest cmf push body; larger gets 413
  * @param maxJournalBytes the largest native journal upload, after decompression; larger gets 413
  * @param maxJournalRecords the most records one native upload may carry
+ * @param spoolDir where large pushes are spooled while they are translated (default: a
+ *     directory under {@code java.io.tmpdir}); files are removed when the push is answered
  */
 @ConfigurationProperties("cmfstream.ingest")
 public record IngestSettings(
     @Bindable(defaultValue = "268435456") long maxPushBytes,
     @Bindable(defaultValue = "67108864") long maxJournalBytes,
-    @Bindable(defaultValue = "100000") int maxJournalRecords) {}
+    @Bindable(defaultValue = "100000") int maxJournalRecords,
+    @Nullable Path spoolDir) {
+
+  /** The spool directory, defaulted. */
+  public Path spool() {
+    return spoolDir != null ? spoolDir : Path.of(System.getProperty("java.io.tmpdir"), "cmf-stream-ingest");
+  }
+}

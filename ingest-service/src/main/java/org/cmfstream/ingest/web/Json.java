@@ -19,17 +19,24 @@ import java.io.IOException;
  */
 public final class Json {
 
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(Integer.MAX_VALUE).build())
+          .build();
+
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(Integer.MAX_VALUE).build())
-                  .build())
+      JsonMapper.builder(FACTORY)
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private Json() {}
+
+  /** The factory of streaming parsers with the same rules. */
+  public static JsonFactory factory() {
+    return FACTORY;
+  }
 
   /** Parses one JSON document, or fails with 400 (or {@code status}) naming what is wrong. */
   public static JsonNode parse(final byte[] bytes, final int status, final String what) {

@@ -5,13 +5,17 @@ package org.cmfstream.journal.hash;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.util.Utf8;
 
 /**
  * The canonical text of a value, the input of {@link ContentHash}: equal facts give equal text
@@ -33,7 +37,9 @@ import java.util.TreeMap;
  *       {@code 1.0} agree and no JDK's {@code Double.toString} is relied on; {@code -0.0} is
  *       {@code 0}; NaN and the infinities are the tokens {@code NaN}, {@code Infinity} and {@code
  *       -Infinity};
- *   <li>booleans: {@code true}, {@code false}; null: {@code null}.
+ *   <li>booleans: {@code true}, {@code false}; null: {@code null};
+ *   <li>Avro records: the map of their fields; Avro strings and enum symbols: strings; instants:
+ *       epoch milliseconds.
  * </ul>
  */
 public final class CanonicalForm {
@@ -71,36 +77,88 @@ public final class CanonicalForm {
       writeList(Arrays.asList(array), out);
     } else if (value instanceof Enum<?> e) {
       writeString(e.name(), out);
+    } else if (value instanceof IndexedRecord r) {
+      writeRecord(null, r, out);
+    } else if (value instanceof Utf8 || value instanceof GenericEnumSymbol<?>) {
+      writeString(value.toString(), out);
+    } else if (value instanceof Instant i) {
+      out.append(i.toEpochMilli());
     } else {
       throw new IllegalArgumentException("no canonical form for " + value.getClass().getName());
     }
   }
 
   private static void writeMap(final Map<?, ?> map, final StringBuilder out) {
-    // Sorted by code point order of the UTF-16 string, which for strings equals UTF-8 byte order
-    // except for supplementary characters; compare UTF-8 bytes to be exact.
-    final TreeMap<byte[], Object> sorted = new TreeMap<>(Arrays::compareUnsigned);
-    final TreeMap<byte[], String> names = new TreeMap<>(Arrays::compareUnsigned);
+    final List<Map.Entry<String, Object>> entries = new ArrayList<>(map.size());
     for (final Map.Entry<?, ?> e : map.entrySet()) {
       if (!(e.getKey() instanceof CharSequence key)) {
         throw new IllegalArgumentException("map keys must be strings, got " + e.getKey());
       }
-      final byte[] k = key.toString().getBytes(StandardCharsets.UTF_8);
-      sorted.put(k, e.getValue());
-      names.put(k, key.toString());
+      entries.add(Map.entry(key.toString(), e.getValue() == null ? NULL : e.getValue()));
     }
+    writeEntries(entries, out);
+  }
+
+  private static void writeEntries(final List<Map.Entry<String, Object>> entries, final StringBuilder out) {
+    entries.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
     out.append('{');
-    boolean first = true;
-    for (final Map.Entry<byte[], Object> e : sorted.entrySet()) {
-      if (!first) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (i > 0) {
         out.append(',');
       }
-      first = false;
-      writeString(names.get(e.getKey()), out);
+      writeString(entries.get(i).getKey(), out);
       out.append(':');
-      write(e.getValue(), out);
+      final Object value = entries.get(i).getValue();
+      write(value == NULL ? null : value, out);
     }
     out.append('}');
+  }
+
+  /**
+   * The canonical text of an Avro record: the map of its fields, plus {@code "kind": kind} when
+   * a kind is given. Equal to the text of the same fields put in a {@link Map}, without building
+   * one.
+   */
+  public static String record(final String kind, final IndexedRecord record) {
+    final StringBuilder out = new StringBuilder(256);
+    writeRecord(kind, record, out);
+    return out.toString();
+  }
+
+  private static void writeRecord(final String kind, final IndexedRecord record, final StringBuilder out) {
+    final List<Schema.Field> fields = record.getSchema().getFields();
+    final List<Map.Entry<String, Object>> entries = new ArrayList<>(fields.size() + 1);
+    if (kind != null) {
+      entries.add(Map.entry("kind", kind));
+    }
+    for (final Schema.Field field : fields) {
+      final Object value = record.get(field.pos());
+      entries.add(Map.entry(field.name(), value == null ? NULL : value));
+    }
+    writeEntries(entries, out);
+  }
+
+  /** Stands for a null map value, which {@link Map#entry} does not allow. */
+  private static final Object NULL = new Object();
+
+  /**
+   * Orders strings by code point, which is the order of their UTF-8 bytes (unlike {@link
+   * String#compareTo}, which orders supplementary characters by their UTF-16 surrogates), without
+   * encoding them.
+   */
+  static int compareCodePoints(final String a, final String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      final int ca = a.codePointAt(i);
+      final int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static void writeSet(final Set<?> set, final StringBuilder out) {

@@ -34,6 +34,11 @@ public record ContentHash(String hex) {
     return new ContentHash(HEX.formatHex(sha256().digest(CanonicalForm.bytes(facts))));
   }
 
+  /** The hash of an Avro record's fields plus {@code "kind": kind}: see {@link CanonicalForm#record}. */
+  public static ContentHash ofRecord(final String kind, final org.apache.avro.generic.IndexedRecord record) {
+    return new ContentHash(HEX.formatHex(sha256().digest(CanonicalForm.record(kind, record).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  }
+
   private static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.ingest.Fixtures;
+import org.cmfstream.ingest.journal.NativeRecords;
+import org.cmfstream.journal.Topics;
+import org.cmfstream.journal.serde.JournalCodec;
+import org.cmfstream.testing.ServiceProperties;
+import org.cmfstream.testing.SharedLocalStack;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ingest throughput over loopback, beside its baseline: a raw kafka-clients producer sending the
+ * same journal records (same keys, same Avro bytes, same producer settings) to the same broker
+ * in the same run. Prints records/s and MB/s for native uploads, cmf pushes and the raw producer,
+ * the median of three rounds, and the ratio to the raw producer. Not part of {@code verify}: run
+ * it with
+ *
+ * <pre>
+ * ./mvnw verify -pl ingest-service -am -Dit.test=IngestBenchmark -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+class IngestBenchmark {
+
+  private static final int ROUNDS = 3;
+  private static final int BATCHES = 100;
+  private static final int BATCH_SIZE = 2_000;
+  private static final int SITES = 4;
+  /** Concurrent uploads: edge sites upload in parallel; each upload is one Kafka transaction. */
+  private static final int SENDERS = Integer.getInteger("bench.senders", 8);
+  private static final int PUSHES = 300;
+
+  @Test
+  void measureIngestAgainstARawProducer() throws Exception {
+    final Map<String, Object> props = new HashMap<>(ServiceProperties.ofSharedStack());
+    props.put("micronaut.server.port", -1);
+    props.put("cmfstream.ingest.max-journal-records", BATCH_SIZE);
+    props.put("cmfstream.ingest.publisher.producers", SENDERS);
+    try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
+      final URI base = server.getURI();
+      final List<byte[]> batches = new ArrayList<>();
+      final List<List<byte[]>> encoded = new ArrayList<>();
+      for (int b = 0; b < BATCHES; b++) {
+        final String ndjson = batch(b);
+        batches.add(ndjson.getBytes(StandardCharsets.UTF_8));
+        final List<byte[]> avro = new ArrayList<>();
+        for (final JournalRecord r : NativeRecords.read(ndjson.getBytes(StandardCharsets.UTF_8), true, site(b), "bench", Instant.now(), BATCH_SIZE)) {
+          avro.add(JournalCodec.instance().encode(r));
+        }
+        encoded.add(avro);
+      }
+      final byte[] push = Fixtures.bytes(Fixtures.SYNTHETIC_PUSH_BODY);
+      final long records = (long) BATCHES * BATCH_SIZE;
+      final long httpBytes = batches.stream().mapToLong(x -> x.length).sum();
+      final long avroBytes = encoded.stream().flatMap(List::stream).mapToLong(x -> x.length).sum();
+
+      final double[] raw = new double[ROUNDS];
+      final double[] nat = new double[ROUNDS];
+      final double[] cmf = new double[ROUNDS];
+      final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      for (int round = 0; round < ROUNDS; round++) {
+        raw[round] = records / seconds(() -> rawProducer(encoded));
+        nat[round] = records / seconds(() -> nativeUploads(http, base, batches));
+        cmf[round] = PUSHES / seconds(() -> pushes(http, base, push));
+        System.out.printf(Locale.ROOT, "round %d: raw %.0f rec/s, native %.0f rec/s, cmf push %.1f pushes/s%n", round + 1, raw[round], nat[round], cmf[round]);
+      }
+      final double rawMedian = median(raw);
+      final double natMedian = median(nat);
+      final double pushMedian = median(cmf);
+      System.out.println();
+      System.out.println("ingest benchmark: " + records + " records per round in " + BATCHES + " batches of " + BATCH_SIZE + ", " + SITES + " sites, "
+          + SENDERS + " concurrent senders; medians of " + ROUNDS + " rounds");
+      System.out.printf(Locale.ROOT, "  %-34s %12s %10s %8s%n", "", "records/s", "MB/s", "ratio");
+      System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8s%n", "raw kafka-clients producer (Avro)", rawMedian, rawMedian * avroBytes / records / 1e6, "1.00");
+      System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "native journal uploads (NDJSON)", natMedian, natMedian * httpBytes / records / 1e6, natMedian / rawMedian);
+      System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "cmf pushes (39 records each)", pushMedian * 39, pushMedian * push.length / 1e6, pushMedian * 39 / rawMedian);
+      assertThat(natMedian).isPositive();
+    }
+  }
+
+  private static String site(final int batch) {
+    return "bench-" + (batch % SITES);
+  }
+
+  /** A batch of realistic facts: executions with their artifacts and the events between them. */
+  private static String batch(final int b) {
+    final StringBuilder out = new StringBuilder();
+    for (int i = 0; i < BATCH_SIZE; i++) {
+      final long seq = (long) b * BATCH_SIZE + i;
+      final String exec = String.format(Locale.ROOT, "%08x-0000-11ef-8000-%012x", b, i / 4);
+      final String uri = String.format(Locale.ROOT, "%032x", seq * 2654435761L);
+      final String fact =
+          switch (i % 4) {
+            case 0 -> "\"kind\":\"execution\",\"fact\":{\"uuid\":\"" + exec + "\",\"pipeline\":\"bench\",\"stage\":\"bench/train\",\"type\":\"Train\","
+                + "\"customProperties\":{\"seed\":" + seq + ",\"lr\":0.001,\"Python_Env\":\"cmf_artifacts/python_env_0123.txt\"}}";
+            case 1, 2 -> "\"kind\":\"artifact\",\"fact\":{\"uri\":\"" + uri + "\",\"type\":\"Dataset\",\"name\":\"artifacts/data-" + seq + ".csv:" + uri
+                + "\",\"properties\":{\"url\":\"bench:/remote/files/md5/" + uri.substring(0, 2) + "/" + uri.substring(2) + "\",\"Commit\":\"" + uri + "\"}}";
+            default -> "\"kind\":\"event\",\"fact\":{\"executionUuid\":\"" + exec + "\",\"artifactUri\":\"" + uri + "\",\"direction\":\"OUTPUT\"}";
+          };
+      out.append("{\"seq\":").append(seq).append(",\"time\":").append(1795414078432L + seq).append(',').append(fact).append("}\n");
+    }
+    return out.toString();
+  }
+
+  private static void rawProducer(final List<List<byte[]>> encoded) throws Exception {
+    final Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.endpoints().kafkaBootstrap());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+    final AtomicLong failures = new AtomicLong();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      for (int b = 0; b < encoded.size(); b++) {
+        for (final byte[] record : encoded.get(b)) {
+          producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site(b), record), (m, e) -> {
+            if (e != null) {
+              failures.incrementAndGet();
+            }
+          });
+        }
+      }
+      producer.flush();
+    }
+    assertThat(failures.get()).isZero();
+  }
+
+  private static void nativeUploads(final HttpClient http, final URI base, final List<byte[]> batches) throws Exception {
+    final ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+    try {
+      final List<Future<Integer>> answers = new ArrayList<>();
+      for (int b = 0; b < batches.size(); b++) {
+        final HttpRequest request =
+            HttpRequest.newBuilder(base.resolve("/api/v1/sites/" + site(b) + "/journal"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batches.get(b)))
+                .build();
+        answers.add(senders.submit(() -> http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()));
+      }
+      for (final Future<Integer> answer : answers) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+    } finally {
+      senders.shutdown();
+    }
+  }
+
+  private static void pushes(final HttpClient http, final URI base, final byte[] body) throws Exception {
+    final ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+    try {
+      final List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < PUSHES; i++) {
+        final HttpRequest request =
+            HttpRequest.newBuilder(base.resolve("/api/mlmd_push")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        answers.add(senders.submit(() -> http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()));
+      }
+      for (final Future<Integer> answer : answers) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+    } finally {
+      senders.shutdown();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static double seconds(final Work work) throws Exception {
+    final long start = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(final double[] values) {
+    final double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
