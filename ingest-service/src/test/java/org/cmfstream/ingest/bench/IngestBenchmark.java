@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Ingest throughput over loopback, beside its baseline: a raw kafka-clients producer sending the
  * same journal records (same keys, same Avro bytes, same producer settings) to the same broker
- * in the same run. Prints records/s and MB/s for native uploads, cmf pushes and the raw producer,
- * the median of three rounds, and the ratio to the raw producer. Not part of {@code verify}: run
+ * in the same run. Prints records/s and MB/s for native uploads, cmf pushes and the raw producer:
+ * after one warm-up round of each, the median of five rounds, and the ratio to the raw producer. Not part of {@code verify}: run
  * it with
  *
  * <pre>
@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
  */
 class IngestBenchmark {
 
-  private static final int ROUNDS = 3;
+  /** Measured rounds, after one warm-up round (JIT of broker and server) that is not counted. */
+  private static final int ROUNDS = 5;
   private static final int BATCHES = 100;
   private static final int BATCH_SIZE = 2_000;
   private static final int SITES = 4;
@@ -86,10 +87,24 @@ class IngestBenchmark {
       final double[] raw = new double[ROUNDS];
       final double[] nat = new double[ROUNDS];
       final double[] cmf = new double[ROUNDS];
+      final long broker = SharedLocalStack.stack().server("kafka").pid();
+      final long self = ProcessHandle.current().pid();
+      final double[] rawCpu = new double[2];
+      final double[] natCpu = new double[2];
       final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      rawProducer(encoded);
+      nativeUploads(http, base, batches);
+      pushes(http, base, push);
       for (int round = 0; round < ROUNDS; round++) {
+        final double[] before = {cpuSeconds(self), cpuSeconds(broker)};
         raw[round] = records / seconds(() -> rawProducer(encoded));
+        final double[] between = {cpuSeconds(self), cpuSeconds(broker)};
         nat[round] = records / seconds(() -> nativeUploads(http, base, batches));
+        final double[] after = {cpuSeconds(self), cpuSeconds(broker)};
+        for (int i = 0; i < 2; i++) {
+          rawCpu[i] += (between[i] - before[i]) / ROUNDS;
+          natCpu[i] += (after[i] - between[i]) / ROUNDS;
+        }
         cmf[round] = PUSHES / seconds(() -> pushes(http, base, push));
         System.out.printf(Locale.ROOT, "round %d: raw %.0f rec/s, native %.0f rec/s, cmf push %.1f pushes/s%n", round + 1, raw[round], nat[round], cmf[round]);
       }
@@ -103,6 +118,8 @@ class IngestBenchmark {
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8s%n", "raw kafka-clients producer (Avro)", rawMedian, rawMedian * avroBytes / records / 1e6, "1.00");
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "native journal uploads (NDJSON)", natMedian, natMedian * httpBytes / records / 1e6, natMedian / rawMedian);
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "cmf pushes (39 records each)", pushMedian * 39, pushMedian * push.length / 1e6, pushMedian * 39 / rawMedian);
+      System.out.printf(Locale.ROOT, "  CPU per record, mean of rounds: raw: client %.2f us + broker %.2f us; native: client and ingest %.2f us + broker %.2f us%n",
+          rawCpu[0] * 1e6 / records, rawCpu[1] * 1e6 / records, natCpu[0] * 1e6 / records, natCpu[1] * 1e6 / records);
       assertThat(natMedian).isPositive();
     }
   }
@@ -202,6 +219,18 @@ class IngestBenchmark {
     final long start = System.nanoTime();
     work.run();
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** User plus system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+  private static double cpuSeconds(final long pid) {
+    try {
+      final String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+      final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // After the state field: utime is field 14 and stime field 15 of the whole line.
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (java.io.IOException e) {
+      return Double.NaN;
+    }
   }
 
   private static double median(final double[] values) {
