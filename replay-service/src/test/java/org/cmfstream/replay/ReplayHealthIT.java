@@ -38,7 +38,9 @@ class ReplayHealthIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return ServiceProperties.ofSharedStack();
+    final Map<String, String> p = new java.util.HashMap<>(ServiceProperties.ofSharedStack());
+    p.put("cmfstream.replay.state-dir", "target/replay-health-state");
+    return p;
   }
 
   @Test
@@ -51,6 +53,7 @@ class ReplayHealthIT implements TestPropertyProvider {
     assertThat(health.statusOf("kafka")).isEqualTo("UP");
     assertThat(health.statusOf("jdbc")).isEqualTo("UP");
     assertThat(health.statusOf("neo4j")).isEqualTo("UP");
+    assertThat(health.statusOf("replay")).isEqualTo("UP");
   }
 
   @Test

@@ -9,6 +9,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.cmfstream.avro.EntityChange;
 import org.cmfstream.avro.JournalRecord;
 import org.junit.jupiter.api.Test;
 
@@ -21,19 +22,27 @@ class JournalSchemaHistoryTest {
 
   @Test
   void shouldReadRecordsWrittenWithEveryReleasedSchema() {
-    final Schema current = JournalRecord.getClassSchema();
-    for (final Schema released : JournalCodec.historicSchemas()) {
+    check(JournalRecord.getClassSchema(), JournalCodec.historicSchemas());
+    check(EntityChange.getClassSchema(), JournalCodec.entities().history());
+  }
+
+  private static void check(final Schema current, final List<Schema> history) {
+    for (final Schema released : history) {
       final SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(current, released);
       assertThat(result.getType()).as(result.getDescription()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
   }
 
   @Test
-  void shouldHaveReleasedTheCurrentSchema() {
-    final List<Schema> history = JournalCodec.historicSchemas();
+  void shouldHaveReleasedTheCurrentSchemas() {
+    released(JournalRecord.getClassSchema(), JournalCodec.historicSchemas());
+    released(EntityChange.getClassSchema(), JournalCodec.entities().history());
+  }
+
+  private static void released(final Schema current, final List<Schema> history) {
     // The fingerprint of the parsing form is what single-object encoding writes and looks up.
     assertThat(SchemaNormalization.parsingFingerprint64(history.get(history.size() - 1)))
-        .as("src/main/avro/JournalRecord.avsc changed: copy it to schema-history/JournalRecord/v<N+1>.avsc and add it to JournalCodec.HISTORY")
-        .isEqualTo(SchemaNormalization.parsingFingerprint64(JournalRecord.getClassSchema()));
+        .as(current.getName() + ".avsc changed: copy it to schema-history/" + current.getName() + "/v<N+1>.avsc and add it to JournalCodec's history")
+        .isEqualTo(SchemaNormalization.parsingFingerprint64(current));
   }
 }

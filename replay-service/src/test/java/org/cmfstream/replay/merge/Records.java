@@ -12,15 +12,15 @@ import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.journal.JournalRecords;
 
 /** Journal records for merge tests. */
-final class Records {
+public final class Records {
 
   private Records() {}
 
-  static JournalRecord record(final String site, final long seq, final long time, final IndexedRecord body) {
+  public static JournalRecord record(final String site, final long seq, final long time, final IndexedRecord body) {
     return JournalRecords.of(site, seq, Instant.ofEpochMilli(time), "u", body);
   }
 
-  static ArtifactFact artifact(final String uri, final String type, final String name, final Map<String, Object> properties, final Map<String, Object> custom) {
+  public static ArtifactFact artifact(final String uri, final String type, final String name, final Map<String, Object> properties, final Map<String, Object> custom) {
     return ArtifactFact.newBuilder()
         .setUri(uri)
         .setType(type)
@@ -30,7 +30,7 @@ final class Records {
         .build();
   }
 
-  static ExecutionFact execution(final String uuid, final Map<String, Object> properties, final Map<String, Object> custom) {
+  public static ExecutionFact execution(final String uuid, final Map<String, Object> properties, final Map<String, Object> custom) {
     return ExecutionFact.newBuilder()
         .setUuid(uuid)
         .setPipeline("Test-env")

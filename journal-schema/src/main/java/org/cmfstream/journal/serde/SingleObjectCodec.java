@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.journal.serde;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
+
+/**
+ * Avro single-object encoding of one record type without a schema registry: {@code 0xC3 0x01},
+ * the 8-byte little-endian CRC-64-AVRO fingerprint of the writer's schema, then the binary body.
+ * Every released version of the schema ships in {@code schema-history/<Type>/v<N>.avsc}, so a
+ * record written by any of them still decodes, resolved to the current schema. Thread-safe.
+ *
+ * @param <T> the generated record class
+ */
+public final class SingleObjectCodec<T extends SpecificRecord> {
+
+  static {
+    // Avro 1.12 refuses to instantiate classes it is not told to trust (CVE-2024-47561).
+    final ClassSecurityValidator.ClassSecurityPredicate ours = c -> c.getName().startsWith("org.cmfstream.avro.");
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
+  }
+
+  private final String type;
+  private final List<Schema> history;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  /**
+   * @param type the record class
+   * @param current its schema (the generated {@code getClassSchema()})
+   * @param versions the released versions, oldest first, e.g. {@code List.of("v1")}
+   */
+  public SingleObjectCodec(final Class<T> type, final Schema current, final List<String> versions) {
+    this.type = type.getSimpleName();
+    this.history = load(type.getSimpleName(), versions);
+    final SpecificData model = SpecificData.getForClass(type);
+    final SchemaStore.Cache store = new SchemaStore.Cache();
+    history.forEach(store::addSchema);
+    encoder = new BinaryMessageEncoder<>(model, current);
+    decoder = new BinaryMessageDecoder<>(model, current, store);
+  }
+
+  public byte[] encode(final T record) {
+    try {
+      final ByteBuffer buffer = encoder.encode(record);
+      final byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a " + type, e);
+    }
+  }
+
+  /**
+   * Decodes a record written with the current or any released schema.
+   *
+   * @throws JournalDecodingException if the bytes are not such a record
+   */
+  public T decode(final byte[] bytes) {
+    try {
+      return decoder.decode(bytes);
+    } catch (MissingSchemaException e) {
+      throw new JournalDecodingException("written with a schema this version does not know: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new JournalDecodingException("not a " + type + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The released schemas, oldest first. */
+  public List<Schema> history() {
+    return history;
+  }
+
+  private static List<Schema> load(final String type, final List<String> versions) {
+    final List<Schema> schemas = new ArrayList<>();
+    for (final String version : versions) {
+      final String resource = "/schema-history/" + type + "/" + version + ".avsc";
+      try (InputStream in = SingleObjectCodec.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("missing schema history " + resource);
+        }
+        schemas.add(new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return List.copyOf(schemas);
+  }
+}

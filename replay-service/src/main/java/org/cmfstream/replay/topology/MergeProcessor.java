@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.topology;
+
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.cmfstream.avro.BarrierMark;
+import org.cmfstream.avro.BatchBarrier;
+import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.replay.merge.EntityChanges;
+import org.cmfstream.replay.merge.EntityMerge;
+import org.cmfstream.replay.merge.EntityState;
+
+/**
+ * Merges each record into its entity's state and forwards the state when something visible
+ * changed; a duplicate forwards nothing. It counts, per upload, what its records did on this
+ * partition, and when the upload's barrier arrives (after all of the upload's records, on every
+ * partition) forwards a barrier mark with those counts, which the sinks record with their writes.
+ */
+final class MergeProcessor implements Processor<String, JournalRecord, String, EntityChange> {
+
+  private final int partitions;
+  private ProcessorContext<String, EntityChange> context;
+  private KeyValueStore<String, EntityChange> entities;
+  private KeyValueStore<String, String> counts;
+
+  MergeProcessor(final int partitions) {
+    this.partitions = partitions;
+  }
+
+  @Override
+  public void init(final ProcessorContext<String, EntityChange> context) {
+    this.context = context;
+    this.entities = context.getStateStore(ReplayTopology.ENTITIES_STORE);
+    this.counts = context.getStateStore(ReplayTopology.UPLOAD_COUNTS_STORE);
+  }
+
+  @Override
+  public void process(final Record<String, JournalRecord> record) {
+    final JournalRecord journal = record.value();
+    if (journal.getBody() instanceof BatchBarrier barrier) {
+      markBarrier(record, journal, barrier);
+      return;
+    }
+    final EntityChange stored = entities.get(record.key());
+    final EntityMerge.Result result = EntityMerge.merge(stored == null ? null : EntityChanges.toState(stored), journal);
+    final EntityChange change = EntityChanges.toChange(result.state());
+    // Kept even for a duplicate: its newer stamp decides later writes the same way in every order.
+    entities.put(record.key(), change);
+    count(journal.getUpload(), result.outcome());
+    if (result.outcome() != EntityMerge.Outcome.DUPLICATE) {
+      context.forward(record.withValue(change));
+    }
+  }
+
+  private void markBarrier(final Record<String, JournalRecord> record, final JournalRecord journal, final BatchBarrier barrier) {
+    final int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+    final long[] n = parse(counts.get(journal.getUpload()));
+    counts.delete(journal.getUpload());
+    final BarrierMark mark =
+        BarrierMark.newBuilder()
+            .setUpload(journal.getUpload())
+            .setSite(journal.getSite())
+            .setPartition(partition)
+            .setPartitions(partitions)
+            .setRecords(barrier.getRecords())
+            .setFresh(n[0])
+            .setDuplicates(n[1])
+            .setConflicts(n[2])
+            .build();
+    final String key = "barrier/" + journal.getUpload() + "/" + partition;
+    final EntityChange change =
+        EntityChange.newBuilder().setKey(key).setKind("barrier").setFacts(Map.of()).setProperties(Map.of()).setSets(Map.of()).setEarliest(Map.of()).setBarrier(mark).build();
+    context.forward(record.withKey(key).withValue(change));
+  }
+
+  private void count(final String upload, final EntityMerge.Outcome outcome) {
+    final long[] n = parse(counts.get(upload));
+    n[outcome.ordinal()]++;
+    counts.put(upload, n[0] + ":" + n[1] + ":" + n[2]);
+  }
+
+  /** fresh:duplicates:conflicts, in the order of {@link EntityMerge.Outcome}. */
+  private static long[] parse(final String stored) {
+    if (stored == null) {
+      return new long[3];
+    }
+    final String[] parts = stored.split(":");
+    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+  }
+}

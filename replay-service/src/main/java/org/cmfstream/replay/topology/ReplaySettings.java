@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.topology;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the replay runs: {@code cmfstream.replay.*}.
+ *
+ * @param applicationId the Kafka Streams application id; every copy of the replay shares it, and
+ *     Kafka spreads the partitions over them
+ * @param entityPartitions partitions of the re-keyed stream, the most copies that merge in parallel
+ * @param commitInterval how often state and output are committed: the floor of push-to-queryable
+ *     latency
+ * @param stateDir where the local state lives (default: a directory of this process under {@code
+ *     java.io.tmpdir}, so copies on one host never share one)
+ * @param enabled false to run the service without the replay (HTTP slice tests)
+ */
+@ConfigurationProperties("cmfstream.replay")
+public record ReplaySettings(
+    @Bindable(defaultValue = "cmf-stream-replay") String applicationId,
+    @Bindable(defaultValue = "6") int entityPartitions,
+    @Bindable(defaultValue = "100ms") Duration commitInterval,
+    @Nullable Path stateDir,
+    @Bindable(defaultValue = "true") boolean enabled) {
+
+  public Path state() {
+    return stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "cmf-stream-replay-" + ProcessHandle.current().pid());
+  }
+}

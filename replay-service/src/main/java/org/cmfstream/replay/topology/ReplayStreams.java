@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.topology;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.cmfstream.journal.Topics;
+import org.cmfstream.service.kafka.KafkaSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the {@link ReplayTopology} for as long as the service runs. */
+@Context
+@Requires(property = "cmfstream.replay.enabled", notEquals = "false")
+public class ReplayStreams {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayStreams.class);
+
+  private final KafkaStreams streams;
+
+  public ReplayStreams(final KafkaSettings kafka, final ReplaySettings settings) {
+    streams = new KafkaStreams(ReplayTopology.build(settings.entityPartitions()), config(kafka, settings));
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("replay thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+  }
+
+  static Properties config(final KafkaSettings kafka, final ReplaySettings settings) {
+    final Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    // Exactly once in effect: state, output and consumed offsets commit together.
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitInterval().toMillis()));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, settings.state().toString());
+    p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+    // Bytes that are no journal record at all go to the dead-letter topic; the replay goes on.
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.JOURNAL_DLQ.name());
+    // A renamed processor must never silently rename its state.
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    return p;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @PreDestroy
+  void stop() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

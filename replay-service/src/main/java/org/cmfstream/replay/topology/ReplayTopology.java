@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.Stores;
+import org.cmfstream.avro.BatchBarrier;
+import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.journal.EntityKey;
+import org.cmfstream.journal.Topics;
+import org.cmfstream.journal.serde.EntityChangeSerde;
+import org.cmfstream.journal.serde.JournalSerde;
+
+/**
+ * The replay (DESIGN.md, "Data flow"), as a pure function that tests share with the service:
+ *
+ * <pre>
+ * cmf.journal.v1 (key: site)
+ *   -> validate ----------------------------------------------------> cmf.journal.dlq.v1 (reason in a header)
+ *   -> site-watermarks (per site, where its journal is complete) ---> cmf.entities.v1 (key site/&lt;site&gt;)
+ *   -> key-by-entity -> by-entity (repartition; barriers to every partition)
+ *   -> merge (entities, upload-counts) -----------------------------> cmf.entities.v1 (changed states, barrier marks)
+ * </pre>
+ *
+ * <p>Every processor, store and internal topic is named, so a change to the topology never
+ * silently renames state. The merge is a join ({@link org.cmfstream.replay.merge.EntityMerge}), so
+ * with {@code exactly_once_v2} the entity states are the same whatever the order, duplication or
+ * crashes the journal meets.
+ */
+public final class ReplayTopology {
+
+  public static final String ENTITIES_STORE = "entities";
+  public static final String UPLOAD_COUNTS_STORE = "upload-counts";
+  public static final String SITE_WATERMARKS_STORE = "site-watermarks";
+  public static final String BY_ENTITY = "by-entity";
+
+  /** The header of a dead letter that says why it was rejected. */
+  public static final String DLQ_REASON_HEADER = "cmf.dlq.reason";
+
+  private ReplayTopology() {}
+
+  /**
+   * @param entityPartitions partitions of the re-keyed stream: the most replay copies that can
+   *     merge in parallel
+   */
+  public static Topology build(final int entityPartitions) {
+    final StreamsBuilder builder = new StreamsBuilder();
+    final Serde<JournalRecord> journal = new JournalSerde();
+    final Serde<EntityChange> changes = new EntityChangeSerde();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITIES_STORE), Serdes.String(), changes));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPLOAD_COUNTS_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SITE_WATERMARKS_STORE), Serdes.String(), Serdes.String()));
+
+    final KStream<String, JournalRecord> source =
+        builder.stream(Topics.JOURNAL.name(), Consumed.with(Serdes.String(), journal).withName("journal-source"));
+
+    // Checked once; the verdict rides along until the stream splits.
+    final KStream<String, Checked> checked = source.mapValues((key, record) -> new Checked(record, Validation.problem(key, record)), Named.as("validate"));
+    checked
+        .filter((key, c) -> c.problem() != null, Named.as("rejected"))
+        .processValues(DeadLetters::new, Named.as("dead-letter"))
+        .to(Topics.JOURNAL_DLQ.name(), Produced.with(Serdes.String(), journal).withName("dlq-sink"));
+    final KStream<String, JournalRecord> valid =
+        checked.filter((key, c) -> c.problem() == null, Named.as("accepted")).mapValues(Checked::record, Named.as("unwrap"));
+
+    valid
+        .process(SiteWatermarks::new, Named.as("site-watermarks"), SITE_WATERMARKS_STORE)
+        .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("site-watermarks-sink"));
+
+    valid
+        .selectKey((site, record) -> mergeKey(record), Named.as("key-by-entity"))
+        .repartition(
+            Repartitioned.<String, JournalRecord>with(Serdes.String(), journal)
+                .withName(BY_ENTITY)
+                .withNumberOfPartitions(entityPartitions)
+                .withStreamPartitioner(new EntityPartitioner()))
+        .process(() -> new MergeProcessor(entityPartitions), Named.as("merge"), ENTITIES_STORE, UPLOAD_COUNTS_STORE)
+        .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("entities-sink"));
+    return builder.build();
+  }
+
+  /** An entity's key; a barrier's is its upload, and the partitioner sends it everywhere. */
+  static String mergeKey(final JournalRecord record) {
+    return EntityKey.of(record).map(EntityKey::value).orElseGet(() -> "barrier/" + record.getUpload());
+  }
+
+  /** A record and why it cannot be merged (null if it can). */
+  record Checked(JournalRecord record, String problem) {}
+
+  /**
+   * Entities by the hash of their key, as Kafka's default partitioner does; a batch barrier to
+   * every partition, after the batch's records (the one upstream task writes both in order).
+   */
+  static final class EntityPartitioner implements StreamPartitioner<String, JournalRecord> {
+
+    @Override
+    public Optional<Set<Integer>> partitions(final String topic, final String key, final JournalRecord value, final int partitions) {
+      if (value.getBody() instanceof BatchBarrier) {
+        return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+      }
+      return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions));
+    }
+  }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.cmfstream.replay.merge.Records.artifact;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.cmfstream.avro.BatchBarrier;
+import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.Topics;
+import org.cmfstream.journal.serde.EntityChangeSerde;
+import org.cmfstream.journal.serde.JournalCodec;
+import org.cmfstream.testing.ServiceProperties;
+import org.cmfstream.testing.SharedLocalStack;
+import org.cmfstream.testing.UniqueNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The replay on the real broker, exactly_once_v2: journal in, merged entities and barrier marks out. */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplayIT implements TestPropertyProvider {
+
+  @Override
+  public Map<String, String> getProperties() {
+    final Map<String, String> p = new HashMap<>(ServiceProperties.ofSharedStack());
+    p.put("cmfstream.replay.application-id", UniqueNames.of("replay-it"));
+    p.put("cmfstream.replay.state-dir", "target/replay-it-state");
+    return p;
+  }
+
+  @Test
+  void shouldMergeAnUploadAndMarkItsBarrierOnEveryPartition() throws Exception {
+    // given: an upload of four records (one a duplicate of another, one a conflict), then its barrier
+    final String site = UniqueNames.of("edge");
+    final String upload = UniqueNames.of("upload");
+    final String uri = UniqueNames.identifier("uri");
+    final List<JournalRecord> records = new ArrayList<>();
+    records.add(record(site, 1, upload, artifact(uri, "Dataset", "data.csv", Map.of("url", "p:/r/1"), Map.of("k", 1L))));
+    records.add(record(site, 2, upload, artifact(uri, "Dataset", "data.csv", Map.of("url", "p:/r/1"), Map.of("k", 1L))));
+    records.add(record(site, 3, upload, artifact(uri + "-2", "Model", "model.pkl", Map.of(), Map.of())));
+    records.add(record(site, 4, upload, artifact(uri, "Model", "data.csv", Map.of(), Map.of())));
+    records.add(JournalRecords.of(site, null, Instant.now(), upload, BatchBarrier.newBuilder().setRecords(4).build()));
+
+    // when
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      // A record that is no journal record at all: the replay must set it aside and go on.
+      producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, new byte[] {1, 2, 3})).get();
+      for (final JournalRecord r : records) {
+        producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, JournalCodec.instance().encode(r))).get();
+      }
+    }
+
+    // then: the barrier is marked on all six partitions, and the marks add up to the upload
+    final List<EntityChange> seen = new CopyOnWriteArrayList<>();
+    try (KafkaConsumer<String, EntityChange> consumer = consumer()) {
+      consumer.subscribe(List.of(Topics.ENTITIES.name()));
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
+        for (final ConsumerRecord<String, EntityChange> r : consumer.poll(Duration.ofMillis(200))) {
+          seen.add(r.value());
+        }
+        return seen.stream().filter(c -> c.getBarrier() != null && c.getBarrier().getUpload().equals(upload)).count() == 6;
+      });
+    }
+    final List<EntityChange> marks = seen.stream().filter(c -> c.getBarrier() != null && c.getBarrier().getUpload().equals(upload)).toList();
+    assertThat(marks).extracting(m -> m.getBarrier().getPartition()).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getFresh()).sum()).isEqualTo(2);
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getDuplicates()).sum()).isEqualTo(1);
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getConflicts()).sum()).isEqualTo(1);
+    final EntityChange artifact = seen.stream().filter(c -> c.getKey().equals("artifact/" + uri)).reduce((a, b) -> b).orElseThrow();
+    assertThat(artifact.getFacts().get("type")).containsExactlyInAnyOrder("Dataset", "Model");
+    final EntityChange watermark = seen.stream().filter(c -> c.getKey().equals("site/" + site)).reduce((a, b) -> b).orElseThrow();
+    assertThat(watermark.getProperties().get("completeThrough").getValue()).isEqualTo(4L);
+
+    // and: the undecodable record is in the dead-letter topic
+    try (KafkaConsumer<String, byte[]> dlq = rawConsumer()) {
+      dlq.subscribe(List.of(Topics.JOURNAL_DLQ.name()));
+      final List<byte[]> dead = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        for (final ConsumerRecord<String, byte[]> r : dlq.poll(Duration.ofMillis(200))) {
+          if (site.equals(r.key())) {
+            dead.add(r.value());
+          }
+        }
+        return !dead.isEmpty();
+      });
+      assertThat(dead.get(0)).containsExactly(1, 2, 3);
+    }
+  }
+
+  private static JournalRecord record(final String site, final long seq, final String upload, final IndexedRecord body) {
+    return JournalRecords.of(site, seq, Instant.ofEpochMilli(1_700_000_000_000L + seq), upload, body);
+  }
+
+  private static KafkaProducer<String, byte[]> producer() {
+    final Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.endpoints().kafkaBootstrap());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<String, EntityChange> consumer() {
+    return new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new EntityChangeSerde().deserializer());
+  }
+
+  private static KafkaConsumer<String, byte[]> rawConsumer() {
+    return new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static Properties consumerProps() {
+    final Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.endpoints().kafkaBootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, UniqueNames.of("reader"));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return p;
+  }
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.cmfstream.replay.merge.Records.artifact;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.cmfstream.avro.BatchBarrier;
+import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.Topics;
+import org.cmfstream.journal.serde.EntityChangeSerde;
+import org.cmfstream.journal.serde.JournalSerde;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReplayTopologyTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-23T06:00:00Z");
+  private static final String URI = "236d9502e0283d91f689d7038b8508a2";
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, JournalRecord> journal;
+  private TestOutputTopic<String, EntityChange> entities;
+  private TestOutputTopic<String, JournalRecord> deadLetters;
+
+  @BeforeEach
+  void start() {
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "replay-topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9");
+    driver = new TopologyTestDriver(ReplayTopology.build(6), props);
+    journal = driver.createInputTopic(Topics.JOURNAL.name(), Serdes.String().serializer(), new JournalSerde().serializer());
+    entities = driver.createOutputTopic(Topics.ENTITIES.name(), Serdes.String().deserializer(), new EntityChangeSerde().deserializer());
+    deadLetters = driver.createOutputTopic(Topics.JOURNAL_DLQ.name(), Serdes.String().deserializer(), new JournalSerde().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private static JournalRecord record(final String upload, final long seq, final IndexedRecord body) {
+    return JournalRecords.of("edge-1", seq, T0.plusSeconds(seq), upload, body);
+  }
+
+  @Test
+  void shouldEmitANewEntityAndNothingForItsDuplicate() {
+    // given
+    final JournalRecord first = record("u1", 1, artifact(URI, "Dataset", "data.xml.gz", Map.of(), Map.of("k", 1L)));
+
+    // when
+    journal.pipeInput("edge-1", first, T0);
+    journal.pipeInput("edge-1", first, T0.plusSeconds(1));
+
+    // then
+    final List<TestRecord<String, EntityChange>> out = entities.readRecordsToList();
+    assertThat(out).extracting(TestRecord::key).containsExactly("site/edge-1", "artifact/" + URI);
+    final KeyValueStore<String, EntityChange> store = driver.getKeyValueStore(ReplayTopology.ENTITIES_STORE);
+    assertThat(store.get("artifact/" + URI).getFacts().get("type")).containsExactly("Dataset");
+  }
+
+  @Test
+  void shouldKeepAConflictSideBySideAndPublishIt() {
+    journal.pipeInput("edge-1", record("u1", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of())), T0);
+    journal.pipeInput("edge-1", record("u1", 2, artifact(URI, "Model", "d", Map.of(), Map.of())), T0);
+
+    final List<EntityChange> states = entities.readValuesToList().stream().filter(c -> c.getKind().equals("artifact")).toList();
+    assertThat(states).hasSize(2);
+    assertThat(states.get(1).getFacts().get("type")).containsExactlyInAnyOrder("Dataset", "Model");
+  }
+
+  @Test
+  void shouldSendInvalidRecordsToTheDeadLetterTopicWithTheReasonAndGoOn() {
+    // given: a record whose content hash does not match its facts, one on the wrong key, then a good one
+    final JournalRecord tampered = record("u1", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of()));
+    tampered.setContentHash("0".repeat(64));
+    final JournalRecord good = record("u1", 2, artifact(URI, "Dataset", "d", Map.of(), Map.of()));
+
+    // when
+    journal.pipeInput("edge-1", tampered, T0);
+    journal.pipeInput("edge-2", good, T0);
+    journal.pipeInput("edge-1", good, T0);
+
+    // then
+    final List<TestRecord<String, JournalRecord>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(reason(dead.get(0))).contains("content hash");
+    assertThat(reason(dead.get(1))).contains("is not its key");
+    assertThat(dead.get(0).value()).isEqualTo(tampered);
+    assertThat(entities.readValuesToList()).extracting(EntityChange::getKey).contains("artifact/" + URI);
+  }
+
+  @Test
+  void shouldMarkTheBarrierWithWhatTheUploadsRecordsDid() {
+    // given: an upload of three records, one a duplicate of an earlier upload, then its barrier
+    final JournalRecord a = record("u0", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of()));
+    journal.pipeInput("edge-1", a, T0);
+    journal.pipeInput("edge-1", record("u1", 2, artifact(URI, "Dataset", "d", Map.of(), Map.of())), T0);
+    journal.pipeInput("edge-1", record("u1", 3, artifact("other", "Dataset", "o", Map.of(), Map.of())), T0);
+    journal.pipeInput("edge-1", record("u1", 4, artifact(URI, "Model", "d", Map.of(), Map.of())), T0);
+
+    // when
+    journal.pipeInput("edge-1", JournalRecords.of("edge-1", null, T0, "u1", BatchBarrier.newBuilder().setRecords(3).build()), T0);
+
+    // then: every partition marks it; all counts together make the whole upload
+    final List<EntityChange> marks = entities.readValuesToList().stream().filter(c -> c.getKind().equals("barrier")).toList();
+    assertThat(marks).isNotEmpty();
+    assertThat(marks).allSatisfy(m -> assertThat(m.getBarrier().getUpload()).isEqualTo("u1"));
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getFresh()).sum()).isEqualTo(1);
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getDuplicates()).sum()).isEqualTo(1);
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getConflicts()).sum()).isEqualTo(1);
+    assertThat(marks.get(0).getBarrier().getRecords()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldTrackWhereEachSitesJournalIsComplete() {
+    for (final long seq : new long[] {1, 2, 4}) {
+      journal.pipeInput("edge-1", record("u1", seq, artifact("a" + seq, "Dataset", "d", Map.of(), Map.of())), T0);
+    }
+
+    final List<EntityChange> sites = entities.readValuesToList().stream().filter(c -> c.getKind().equals("site")).toList();
+    final EntityChange last = sites.get(sites.size() - 1);
+    assertThat(last.getKey()).isEqualTo("site/edge-1");
+    assertThat(last.getProperties().get("completeThrough").getValue()).isEqualTo(2L);
+    assertThat(last.getSets().get("gaps")).containsExactly("3-3");
+  }
+
+  @Test
+  void shouldNameEveryStoreAndInternalTopic() {
+    final String description = ReplayTopology.build(6).describe().toString();
+
+    assertThat(description).contains("by-entity-repartition", "entities", "upload-counts", "site-watermarks", "journal-source", "merge", "dead-letter");
+    assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+  }
+
+  private static String reason(final TestRecord<String, JournalRecord> record) {
+    return new String(record.headers().lastHeader(ReplayTopology.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class SiteWatermarkTest {
+
+  @Test
+  void shouldAdvanceOnlyOverAnUnbrokenRun() {
+    SiteWatermark w = SiteWatermark.EMPTY;
+    for (final long seq : new long[] {1, 2, 5, 6, 9}) {
+      w = w.with(seq);
+    }
+
+    assertThat(w.completeThrough()).isEqualTo(2);
+    assertThat(w.rangesText()).isEqualTo("5-6,9-9");
+    assertThat(w.gaps()).extracting(g -> g[0] + "-" + g[1]).containsExactly("3-4", "7-8");
+
+    final SiteWatermark filled = w.with(3).with(4).with(8).with(7);
+    assertThat(filled.completeThrough()).isEqualTo(9);
+    assertThat(filled.ranges()).isEmpty();
+  }
+
+  @Test
+  void shouldIgnoreWhatItHasAlreadySeen() {
+    final SiteWatermark w = SiteWatermark.EMPTY.with(1).with(4);
+
+    assertThat(w.with(1)).isEqualTo(w);
+    assertThat(w.with(4)).isEqualTo(w);
+    assertThat(w.with(0)).isEqualTo(w);
+  }
+
+  @Test
+  void shouldRoundTripThroughText() {
+    final SiteWatermark w = SiteWatermark.EMPTY.with(1).with(3).with(4).with(10);
+
+    assertThat(SiteWatermark.parse(w.completeThrough(), w.rangesText())).isEqualTo(w);
+  }
+
+  @Property(tries = 300)
+  void shouldNotDependOnArrivalOrderOrRepetition(@ForAll @IntRange(min = 1, max = 60) final int n, @ForAll final long seed) {
+    final Random random = new Random(seed);
+    final List<Long> seqs = new ArrayList<>();
+    for (long s = 1; s <= n; s++) {
+      if (random.nextInt(4) != 0) {
+        seqs.add(s);
+      }
+    }
+    final List<Long> shuffled = new ArrayList<>(seqs);
+    shuffled.addAll(seqs.subList(0, seqs.size() / 2));
+    Collections.shuffle(shuffled, random);
+
+    SiteWatermark inOrder = SiteWatermark.EMPTY;
+    for (final long s : seqs) {
+      inOrder = inOrder.with(s);
+    }
+    SiteWatermark anyOrder = SiteWatermark.EMPTY;
+    for (final long s : shuffled) {
+      anyOrder = anyOrder.with(s);
+    }
+
+    assertThat(anyOrder).isEqualTo(inOrder);
+    long expected = 0;
+    while (seqs.contains(expected + 1)) {
+      expected++;
+    }
+    assertThat(inOrder.completeThrough()).isEqualTo(expected);
+  }
+}
