@@ -86,6 +86,8 @@ public final class CmfStreamUp implements AutoCloseable {
     out.printf(Locale.ROOT, "cmf-stream: local stack ready after %.1f s; starting the services%n", seconds(started));
 
     final Map<String, String> env = new LinkedHashMap<>(endpoints.environment());
+    // The replay's local state survives a restart on the same data directory.
+    env.put("CMFSTREAM_REPLAY_STATE_DIR", dataDir.resolve("replay-state").toString());
     for (final Service service : Service.backends()) {
       urls.put(service.name(), launch(service, stack.port(service.name()), env));
     }
