@@ -40,22 +40,22 @@ public final class Json {
 
   /** Parses one JSON document, or fails with 400 (or {@code status}) naming what is wrong. */
   public static JsonNode parse(final byte[] bytes, final int status, final String what) {
-    try {
-      final JsonNode node = MAPPER.readTree(bytes);
-      if (node == null || node.isMissingNode()) {
-        throw new BadInput(status, "malformed-json", what + " is empty");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw new BadInput(status, "malformed-json", what + " is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadInput(status, "malformed-json", what + " could not be read: " + e.getMessage());
-    }
+    return parse(() -> MAPPER.readTree(bytes), status, what);
   }
 
   public static JsonNode parse(final String text, final int status, final String what) {
+    return parse(() -> MAPPER.readTree(text), status, what);
+  }
+
+  /** A parse that may fail with Jackson's exceptions. */
+  @FunctionalInterface
+  private interface Parse {
+    JsonNode run() throws IOException;
+  }
+
+  private static JsonNode parse(final Parse parse, final int status, final String what) {
     try {
-      final JsonNode node = MAPPER.readTree(text);
+      final JsonNode node = parse.run();
       if (node == null || node.isMissingNode()) {
         throw new BadInput(status, "malformed-json", what + " is empty");
       }
