@@ -8,6 +8,10 @@ import static org.cmfstream.replay.merge.Records.artifact;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,11 +43,17 @@ import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import javax.sql.DataSource;
 
-/** The replay on the real broker, exactly_once_v2: journal in, merged entities and barrier marks out. */
+/**
+ * The replay on the real broker, exactly_once_v2: journal in, merged entities and barrier marks
+ * out, and the PostgreSQL projection written from them.
+ */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayIT implements TestPropertyProvider {
+
+  @Inject DataSource dataSource;
 
   @Override
   public Map<String, String> getProperties() {
@@ -109,6 +119,34 @@ class ReplayIT implements TestPropertyProvider {
         return !dead.isEmpty();
       });
       assertThat(dead.get(0)).containsExactly(1, 2, 3);
+    }
+
+    // and: PostgreSQL holds the projection, with the barrier of every partition
+    await("the upload applied in PostgreSQL").atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM barriers WHERE upload = ?", upload) == 6);
+    assertThat(count("SELECT sum(fresh) FROM barriers WHERE upload = ?", upload)).isEqualTo(2);
+    assertThat(text("SELECT type FROM artifacts WHERE uri = ?", uri + "-2")).isEqualTo("Model");
+    assertThat(text("SELECT coalesce(type, '(conflict)') FROM artifacts WHERE uri = ?", uri)).isEqualTo("(conflict)");
+    assertThat(text("SELECT vals::text FROM conflicts WHERE entity_key = ? AND field = 'type'", "artifact/" + uri)).isEqualTo("[\"Dataset\", \"Model\"]");
+    assertThat(text("SELECT names[1] FROM artifacts WHERE uri = ?", uri)).isEqualTo("data.csv");
+    assertThat(count("SELECT complete_through FROM site_watermarks WHERE site = ?", site)).isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM sink_offsets WHERE sink = ?", "postgres")).isPositive();
+  }
+
+  private long count(final String sql, final String parameter) throws Exception {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : -1;
+      }
+    }
+  }
+
+  private String text(final String sql, final String parameter) throws Exception {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
     }
   }
 

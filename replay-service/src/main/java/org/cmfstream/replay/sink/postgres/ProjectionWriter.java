@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.sink.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cmfstream.avro.BarrierMark;
+import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.StampedValue;
+
+/**
+ * Writes entity changes into the projection tables of {@code V002__create_projection.sql}, one
+ * batched statement per table. Each change is the whole latest state of its entity, so an upsert
+ * replaces the row; applying the same change twice gives the same row.
+ */
+final class ProjectionWriter {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final char SEPARATOR = '\u001f';
+
+  private final Connection connection;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+  ProjectionWriter(final Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Queues the changes; a key that appears more than once keeps its last state. */
+  void write(final Collection<EntityChange> changes) throws SQLException {
+    final Map<String, EntityChange> latest = new LinkedHashMap<>();
+    for (final EntityChange change : changes) {
+      latest.remove(change.getKey());
+      latest.put(change.getKey(), change);
+    }
+    for (final EntityChange change : latest.values()) {
+      row(change);
+    }
+    for (final PreparedStatement statement : statements.values()) {
+      statement.executeBatch();
+      statement.close();
+    }
+    statements.clear();
+  }
+
+  private void row(final EntityChange c) throws SQLException {
+    final String id = c.getKey().substring(c.getKey().indexOf('/') + 1);
+    switch (c.getKind()) {
+      case "pipeline" -> batch(
+          "INSERT INTO pipelines (name, custom_properties, first_seen) VALUES (?, ?::jsonb, ?) "
+              + "ON CONFLICT (name) DO UPDATE SET custom_properties = EXCLUDED.custom_properties, first_seen = EXCLUDED.first_seen",
+          id, json(properties(c, "custom.")), earliest(c, "firstSeen"));
+      case "stage" -> batch(
+          "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen) VALUES (?, ?, ?::jsonb, ?, ?) "
+              + "ON CONFLICT (name) DO UPDATE SET pipeline = EXCLUDED.pipeline, custom_properties = EXCLUDED.custom_properties, "
+              + "created = EXCLUDED.created, first_seen = EXCLUDED.first_seen",
+          id, fact(c, "pipeline"), json(properties(c, "custom.")), earliest(c, "created"), earliest(c, "firstSeen"));
+      case "execution" -> batch(
+          "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen) "
+              + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
+              + "stage = EXCLUDED.stage, type = EXCLUDED.type, name = EXCLUDED.name, properties = EXCLUDED.properties, "
+              + "custom_properties = EXCLUDED.custom_properties, uuids = EXCLUDED.uuids, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen",
+          id, fact(c, "pipeline"), fact(c, "stage"), fact(c, "type"), fact(c, "name"), json(properties(c, "properties.")),
+          json(properties(c, "custom.")), array(c.getSets().get("uuids")), earliest(c, "created"), earliest(c, "firstSeen"));
+      case "artifact" -> batch(
+          "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen) "
+              + "VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?) ON CONFLICT (uri) DO UPDATE SET type = EXCLUDED.type, "
+              + "names = EXCLUDED.names, properties = EXCLUDED.properties, custom_properties = EXCLUDED.custom_properties, "
+              + "sets = EXCLUDED.sets, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen",
+          id, fact(c, "type"), array(c.getSets().get("names")), json(properties(c, "properties.")), json(properties(c, "custom.")),
+          json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"));
+      case "event" -> {
+        final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
+        batch(
+            "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (execution_uuid, artifact_uri, direction) DO UPDATE SET first_seen = EXCLUDED.first_seen",
+            parts[0], parts[1], parts[2], earliest(c, "firstSeen"));
+      }
+      case "metric" -> {
+        final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
+        final Object value = fact(c, "value");
+        batch(
+            "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (execution_uuid, name, step) DO UPDATE SET value = EXCLUDED.value, first_seen = EXCLUDED.first_seen",
+            parts[0], parts[1], Long.parseLong(parts[2]), value instanceof Number n ? n.doubleValue() : null, earliest(c, "firstSeen"));
+      }
+      case "site" -> batch(
+          "INSERT INTO site_watermarks (site, complete_through, gaps) VALUES (?, ?, ?) "
+              + "ON CONFLICT (site) DO UPDATE SET complete_through = EXCLUDED.complete_through, gaps = EXCLUDED.gaps",
+          id, ((Number) c.getProperties().get("completeThrough").getValue()).longValue(), array(c.getSets().get("gaps")));
+      case "barrier" -> {
+        final BarrierMark b = c.getBarrier();
+        batch(
+            "INSERT INTO barriers (upload, partition, partitions, site, records, fresh, duplicates, conflicts) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upload, partition) DO NOTHING",
+            b.getUpload(), b.getPartition(), b.getPartitions(), b.getSite(), b.getRecords(), b.getFresh(), b.getDuplicates(), b.getConflicts());
+      }
+      default -> throw new IllegalArgumentException("no projection for entities of kind " + c.getKind());
+    }
+    for (final Map.Entry<String, List<Object>> fact : c.getFacts().entrySet()) {
+      if (fact.getValue().size() > 1) {
+        batch("INSERT INTO conflicts (entity_key, field, vals) VALUES (?, ?, ?::jsonb) ON CONFLICT (entity_key, field) DO UPDATE SET vals = EXCLUDED.vals",
+            c.getKey(), fact.getKey(), json(jsonSafe(fact.getValue())));
+      }
+    }
+  }
+
+  private void batch(final String sql, final Object... values) throws SQLException {
+    final PreparedStatement statement = statements.computeIfAbsent(sql, s -> {
+      try {
+        return connection.prepareStatement(s);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) {
+        statement.setNull(i + 1, Types.NULL);
+      } else {
+        statement.setObject(i + 1, values[i]);
+      }
+    }
+    statement.addBatch();
+  }
+
+  /** The single value of an immutable fact; null when absent or in conflict. */
+  private static Object fact(final EntityChange c, final String field) {
+    final List<Object> values = c.getFacts().get(field);
+    return values == null || values.size() != 1 ? null : jsonSafe(values.get(0));
+  }
+
+  private static Long earliest(final EntityChange c, final String name) {
+    return c.getEarliest().get(name);
+  }
+
+  /** Property values under {@code prefix}, plus immutable facts of the same prefix, by bare name. */
+  private static Map<String, Object> properties(final EntityChange c, final String prefix) {
+    final Map<String, Object> out = new java.util.TreeMap<>();
+    for (final Map.Entry<String, StampedValue> p : c.getProperties().entrySet()) {
+      if (p.getKey().startsWith(prefix)) {
+        out.put(p.getKey().substring(prefix.length()), jsonSafe(p.getValue().getValue()));
+      }
+    }
+    for (final Map.Entry<String, List<Object>> f : c.getFacts().entrySet()) {
+      if (f.getKey().startsWith(prefix)) {
+        out.put(f.getKey().substring(prefix.length()), f.getValue().size() == 1 ? jsonSafe(f.getValue().get(0)) : null);
+      }
+    }
+    return out;
+  }
+
+  /** JSON has no NaN or infinities: those become their names, as strings. */
+  private static Object jsonSafe(final Object value) {
+    if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      return d.toString();
+    }
+    if (value instanceof List<?> list) {
+      final List<Object> out = new ArrayList<>(list.size());
+      list.forEach(v -> out.add(jsonSafe(v)));
+      return out;
+    }
+    return value;
+  }
+
+  private static String json(final Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value + " as JSON", e);
+    }
+  }
+
+  private Array array(final List<String> members) throws SQLException {
+    return connection.createArrayOf("text", members == null ? new Object[0] : members.toArray());
+  }
+}

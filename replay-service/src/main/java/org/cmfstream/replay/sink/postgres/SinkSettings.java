@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.sink.postgres;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * The PostgreSQL sink: {@code cmfstream.sink.postgres.*}.
+ *
+ * @param enabled false to run the service without it
+ * @param groupId the consumer group every copy shares, so copies split the partitions
+ * @param maxBatch the most changes one transaction applies
+ * @param retryBackoff how long to wait after PostgreSQL failed before trying the batch again
+ */
+@ConfigurationProperties("cmfstream.sink.postgres")
+public record SinkSettings(
+    @Bindable(defaultValue = "true") boolean enabled,
+    @Bindable(defaultValue = "cmf-stream-sink-postgres") String groupId,
+    @Bindable(defaultValue = "2000") int maxBatch,
+    @Bindable(defaultValue = "1s") Duration retryBackoff) {}
