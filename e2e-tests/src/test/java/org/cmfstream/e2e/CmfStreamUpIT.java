@@ -27,14 +27,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./cmf-stream up} as a user runs it: the launcher in a JVM of its own starts the stack,
- * the three services and the front door from their packaged jars, reports every health endpoint
- * UP, and leaves no process behind when it gets SIGTERM (what Ctrl-C and {@code kill} send).
+ * the three services and the front door from their packaged jars, and reports every health
+ * endpoint UP; uploads through the front door are replayed and answered as the cmf client expects;
+ * and SIGTERM (what Ctrl-C and {@code kill} send) leaves no process behind.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CmfStreamUpIT {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
@@ -42,14 +51,17 @@ class CmfStreamUpIT {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  @TempDir Path dataDir;
+  @TempDir static Path dataDir;
 
-  @Test
-  void shouldStartEverythingHealthyAndStopEverythingOnSigterm() throws Exception {
-    // given
-    final int port = freePort();
+  private Process launcher;
+  private Map<String, URI> urls;
+  private int port;
+
+  @BeforeAll
+  void launch() throws Exception {
+    port = freePort();
     final long started = System.nanoTime();
-    final Process launcher =
+    launcher =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
@@ -62,40 +74,96 @@ class CmfStreamUpIT {
                 Integer.toString(port))
             .redirectErrorStream(true)
             .start();
-    try {
-      // when
-      final Map<String, URI> urls = awaitReady(launcher);
-      System.out.printf("cmf-stream up was ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
+    urls = awaitReady(launcher);
+    System.out.printf("cmf-stream up was ready after %.1f s%n", (System.nanoTime() - started) / 1e9);
+  }
 
-      // then: the front door on the requested port, and every service healthy
-      assertThat(urls).containsOnlyKeys("front door", "replay", "ingest", "query");
-      assertThat(urls.get("front door")).isEqualTo(URI.create("http://127.0.0.1:" + port));
-      for (final Map.Entry<String, URI> service : urls.entrySet()) {
-        final HttpResponse<String> health = get(service.getValue().resolve("/health"));
-        assertThat(health.statusCode()).as(service.getKey()).isEqualTo(200);
-        assertThat(health.body()).as(service.getKey()).contains("\"status\":\"UP\"");
-      }
-      // and: the front door's own health covers both services behind it
-      assertThat(get(urls.get("front door").resolve("/health")).body()).contains("\"ingest\"").contains("\"query\"");
-      // and: a read through the front door reaches query-service, as the cmf client sends it
-      final HttpResponse<String> root = get(urls.get("front door").resolve("/api/"));
-      assertThat(root.statusCode()).isEqualTo(200);
-      assertThat(root.body()).isEqualTo("[\"cmf-server\"]");
-
-      final List<Long> pids = processesOf(launcher);
-      // 4 server JVMs, the postmaster (and its backends), 3 services, the front door
-      assertThat(pids).hasSizeGreaterThanOrEqualTo(9);
-
-      // when: Ctrl-C or kill
-      launcher.destroy();
-
-      // then
-      assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
-      await("every process of cmf-stream has exited")
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(() -> assertThat(pids.stream().filter(CmfStreamUpIT::isRunning).toList()).isEmpty());
-    } finally {
+  @AfterAll
+  void killWhatIsLeft() {
+    if (launcher != null) {
       launcher.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shouldReportEveryServiceHealthy() throws Exception {
+    // the front door on the requested port, and every service healthy
+    assertThat(urls).containsOnlyKeys("front door", "replay", "ingest", "query");
+    assertThat(urls.get("front door")).isEqualTo(URI.create("http://127.0.0.1:" + port));
+    for (final Map.Entry<String, URI> service : urls.entrySet()) {
+      final HttpResponse<String> health = get(service.getValue().resolve("/health"));
+      assertThat(health.statusCode()).as(service.getKey()).isEqualTo(200);
+      assertThat(health.body()).as(service.getKey()).contains("\"status\":\"UP\"");
+    }
+    // and: the front door's own health covers both services behind it
+    assertThat(get(urls.get("front door").resolve("/health")).body()).contains("\"ingest\"").contains("\"query\"");
+    // and: a read through the front door reaches query-service, as the cmf client sends it
+    final HttpResponse<String> root = get(urls.get("front door").resolve("/api/"));
+    assertThat(root.statusCode()).isEqualTo(200);
+    assertThat(root.body()).isEqualTo("[\"cmf-server\"]");
+  }
+
+  @Test
+  @Order(2)
+  void shouldAnswerAPushSuccessOnceAppliedAndExistsWhenItChangesNothing() throws Exception {
+    final byte[] push = resource("/cmf/synthetic_mlmd_push_request_body.json");
+
+    final HttpResponse<String> first = post("/api/mlmd_push", "application/json", push);
+    final HttpResponse<String> again = post("/api/mlmd_push", "application/json", push);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(first.body()).contains("\"status\":\"success\"").contains("\"applied\":true");
+    assertThat(again.body()).contains("\"status\":\"exists\"").contains("\"applied\":true");
+  }
+
+  @Test
+  @Order(3)
+  void shouldApplyANativeUploadAndMoveTheSitesWatermark() throws Exception {
+    final String ndjson =
+        "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"edge-pipeline\"}}\n"
+            + "{\"seq\":2,\"kind\":\"artifact\",\"fact\":{\"uri\":\"5eed0000000000000000000000000001\",\"type\":\"Dataset\",\"name\":\"d.csv\"}}\n"
+            + "{\"seq\":3,\"kind\":\"event\",\"fact\":{\"executionUuid\":\"e-1\",\"artifactUri\":\"5eed0000000000000000000000000001\",\"direction\":\"INPUT\"}}\n";
+
+    final HttpResponse<String> upload = post("/api/v1/sites/edge-e2e/journal", "application/x-ndjson", ndjson.getBytes(StandardCharsets.UTF_8));
+    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
+    final String receipt = upload.body().replaceAll(".*\"receipt\":\"([^\"]+)\".*", "$1");
+
+    await("the upload applied").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> get(urls.get("front door").resolve("/api/v1/receipts/" + receipt)).body().contains("\"status\":\"APPLIED\""));
+    final String applied = get(urls.get("front door").resolve("/api/v1/receipts/" + receipt)).body();
+    assertThat(applied).contains("\"records\":3").contains("\"fresh\":3").contains("\"duplicates\":0");
+    final String watermark = get(urls.get("front door").resolve("/api/v1/sites/edge-e2e/watermark")).body();
+    assertThat(watermark).contains("\"completeThrough\":3").contains("\"resumeFrom\":4").contains("\"exact\":true");
+  }
+
+  @Test
+  @Order(4)
+  void shouldStopEverythingOnSigterm() throws Exception {
+    final List<Long> pids = processesOf(launcher);
+    // 4 server JVMs, the postmaster (and its backends), 3 services, the front door
+    assertThat(pids).hasSizeGreaterThanOrEqualTo(9);
+
+    // when: Ctrl-C or kill
+    launcher.destroy();
+
+    // then
+    assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    await("every process of cmf-stream has exited")
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(pids.stream().filter(CmfStreamUpIT::isRunning).toList()).isEmpty());
+  }
+
+  private HttpResponse<String> post(final String path, final String type, final byte[] body) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(urls.get("front door").resolve(path)).header("Content-Type", type).timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] resource(final String name) throws IOException {
+    try (var in = CmfStreamUpIT.class.getResourceAsStream(name)) {
+      return in.readAllBytes();
     }
   }
 

@@ -31,6 +31,7 @@ import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.cmf.CmfPushTranslator;
 import org.cmfstream.ingest.kafka.Receipt;
 import org.cmfstream.ingest.web.Json;
+import org.cmfstream.testing.ProjectionSchema;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,7 @@ class IngestIT implements TestPropertyProvider {
   @Override
   public Map<String, String> getProperties() {
     final Map<String, String> p = new HashMap<>(ServiceProperties.ofSharedStack());
+    ProjectionSchema.migrate(SharedLocalStack.endpoints());
     // Small limits, so that the limit cases need small bodies.
     p.put("cmfstream.ingest.max-journal-bytes", "65536");
     p.put("cmfstream.ingest.max-journal-records", "1000");
@@ -155,9 +157,26 @@ class IngestIT implements TestPropertyProvider {
 
     @Test
     void shouldTellAReconnectingSiteWhereToResume() {
-      final Map<String, Object> watermark = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/sites/edge-1/watermark"), MAP);
+      // No replay runs here: a site it has not seen resumes from the start, and says so.
+      final Map<String, Object> unseen = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/sites/edge-unseen/watermark"), MAP);
+      assertThat(unseen).containsEntry("site", "edge-unseen").containsEntry("resumeFrom", 1).containsEntry("exact", false);
+    }
 
-      assertThat(watermark).containsEntry("site", "edge-1").containsEntry("resumeFrom", 0).containsEntry("exact", false);
+    @Test
+    void shouldAnswerAReceiptAsPendingUntilTheReplayAppliedIt() {
+      final Map<String, Object> receipt = client.toBlocking().retrieve(HttpRequest.GET("/api/v1/receipts/00000000-0000-4000-8000-000000000000"), MAP);
+      assertThat(receipt).containsEntry("status", "PENDING").containsEntry("partitionsApplied", 0);
+    }
+
+    @Test
+    void shouldRejectAReceiptIdThatIsNoId() {
+      try {
+        client.toBlocking().retrieve(HttpRequest.GET("/api/v1/receipts/not-an-id"), MAP);
+        throw new AssertionError("accepted");
+      } catch (HttpClientResponseException e) {
+        assertThat(e.getStatus().getCode()).isEqualTo(400);
+        assertThat(e.getResponse().getBody(MAP).orElseThrow()).containsEntry("type", "https://cmf-stream.org/problems/invalid-receipt");
+      }
     }
   }
 

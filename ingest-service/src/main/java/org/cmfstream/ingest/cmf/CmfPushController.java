@@ -17,11 +17,14 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.cmfstream.ingest.kafka.JournalPublisher;
 import org.cmfstream.ingest.kafka.KafkaUnavailable;
 import org.cmfstream.ingest.kafka.PublisherSettings;
 import org.cmfstream.ingest.kafka.Receipt;
+import org.cmfstream.ingest.receipt.ReceiptView;
+import org.cmfstream.ingest.receipt.Receipts;
 import org.cmfstream.ingest.web.BadInput;
 import org.cmfstream.ingest.web.Bodies;
 import org.cmfstream.ingest.web.IngestSettings;
@@ -33,7 +36,8 @@ import org.cmfstream.ingest.web.Problems;
  * (or its old alias "id"), "json_payload"}} where {@code json_payload} is the dump as a JSON
  * <em>string</em>. The body streams to a spool file and is translated as a stream ({@link
  * SpooledPush}), so a push of any size within the limit needs bounded memory. The answer comes
- * after Kafka has acknowledged every record of the push.
+ * after Kafka has acknowledged every record of the push and, within a bound, after the replay has
+ * applied it: {@code exists} when it changed nothing, {@code success} otherwise.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -42,11 +46,13 @@ final class CmfPushController {
   private final JournalPublisher publisher;
   private final IngestSettings limits;
   private final PublisherSettings publisherSettings;
+  private final Receipts receipts;
 
-  CmfPushController(final JournalPublisher publisher, final IngestSettings limits, final PublisherSettings publisherSettings) {
+  CmfPushController(final JournalPublisher publisher, final IngestSettings limits, final PublisherSettings publisherSettings, final Receipts receipts) {
     this.publisher = publisher;
     this.limits = limits;
     this.publisherSettings = publisherSettings;
+    this.receipts = receipts;
   }
 
   @Post(uris = {"/mlmd_push", "/api/mlmd_push"}, produces = MediaType.APPLICATION_JSON)
@@ -67,12 +73,15 @@ final class CmfPushController {
           return HttpResponse.ok(Map.of("status", "pipeline_not_exist"));
         }
         final Receipt receipt = publisher.publishEncoded(upload, site, push.records(), push.records().count());
+        // Waiting for the replay lets the client pull at once, and tells "exists" from "success".
+        final Optional<ReceiptView> applied = receipts.awaitApplied(upload);
         final Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("status", "success");
+        answer.put("status", applied.isPresent() && !applied.get().changedAnything() ? "exists" : "success");
         answer.put("receipt", receipt.receipt());
         answer.put("records", receipt.accepted());
         // Not read by the cmf client; lets our tools find the batch and wait on its receipt.
         answer.put("journal", receipt);
+        answer.put("applied", applied.isPresent());
         return HttpResponse.ok(answer);
       }
     } catch (BadInput bad) {

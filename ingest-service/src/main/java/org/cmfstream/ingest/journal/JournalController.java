@@ -14,10 +14,12 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.cmfstream.avro.JournalRecord;
@@ -25,6 +27,7 @@ import org.cmfstream.ingest.kafka.JournalPublisher;
 import org.cmfstream.ingest.kafka.KafkaUnavailable;
 import org.cmfstream.ingest.kafka.PublisherSettings;
 import org.cmfstream.ingest.kafka.Receipt;
+import org.cmfstream.ingest.receipt.ReceiptRepository;
 import org.cmfstream.ingest.web.BadInput;
 import org.cmfstream.ingest.web.Bodies;
 import org.cmfstream.ingest.web.IngestSettings;
@@ -53,11 +56,14 @@ final class JournalController {
   private final JournalPublisher publisher;
   private final IngestSettings limits;
   private final PublisherSettings publisherSettings;
+  private final Optional<ReceiptRepository> receipts;
 
-  JournalController(final JournalPublisher publisher, final IngestSettings limits, final PublisherSettings publisherSettings) {
+  JournalController(
+      final JournalPublisher publisher, final IngestSettings limits, final PublisherSettings publisherSettings, final Optional<ReceiptRepository> receipts) {
     this.publisher = publisher;
     this.limits = limits;
     this.publisherSettings = publisherSettings;
+    this.receipts = receipts;
   }
 
   @Post(uris = {"/api/v1/sites/{site}/journal", "/v1/sites/{site}/journal"}, produces = MediaType.APPLICATION_JSON)
@@ -85,9 +91,10 @@ final class JournalController {
   }
 
   /**
-   * Where a site resumes. Ingest keeps no state, so until the replay tracks watermarks this is
-   * the conservative answer: resume from the start, which is always safe because re-sent
-   * records are duplicates downstream.
+   * Where a site resumes: the replay's watermark as the projection holds it: every record up to
+   * {@code completeThrough} is applied, and {@code gaps} lists what is missing above it. A site
+   * the replay has not seen yet resumes from the start ({@code exact: false}), which is always
+   * safe: re-sent records are duplicates downstream.
    */
   @Get(uris = {"/api/v1/sites/{site}/watermark", "/v1/sites/{site}/watermark"}, produces = MediaType.APPLICATION_JSON)
   HttpResponse<?> watermark(@PathVariable final String site) {
@@ -96,11 +103,20 @@ final class JournalController {
     } catch (BadInput bad) {
       return Problems.problem(bad);
     }
+    Optional<ReceiptRepository.Watermark> known = Optional.empty();
+    if (receipts.isPresent()) {
+      try {
+        known = receipts.get().watermark(site);
+      } catch (SQLException e) {
+        return Problems.problem(503, "database-unavailable", "watermarks cannot be read now: " + e.getMessage()).header("Retry-After", "5");
+      }
+    }
     final Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("site", site);
-    answer.put("completeThrough", -1);
-    answer.put("resumeFrom", 0);
-    answer.put("exact", false);
+    answer.put("completeThrough", known.map(ReceiptRepository.Watermark::completeThrough).orElse(0L));
+    answer.put("resumeFrom", known.map(w -> w.completeThrough() + 1).orElse(1L));
+    answer.put("gaps", known.map(ReceiptRepository.Watermark::gaps).orElse(List.of()));
+    answer.put("exact", known.isPresent());
     return HttpResponse.ok(answer);
   }
 }

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.receipt;
+
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Reads receipts and site watermarks from the projection that the replay's PostgreSQL sink writes
+ * ({@code barriers}, {@code site_watermarks}; the replay-service owns their schema). Reads only.
+ */
+@Singleton
+@Requires(beans = DataSource.class)
+public class ReceiptRepository {
+
+  private final DataSource dataSource;
+
+  public ReceiptRepository(final DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** The receipt of {@code upload}: PENDING until its barrier is marked on every partition. */
+  public ReceiptView find(final String upload) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT max(partitions), count(*), max(records), coalesce(sum(fresh), 0), coalesce(sum(duplicates), 0), coalesce(sum(conflicts), 0) "
+                + "FROM barriers WHERE upload = ?")) {
+      s.setString(1, upload);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next() || rs.getInt(2) == 0) {
+          return ReceiptView.pending(upload);
+        }
+        final int partitions = rs.getInt(1);
+        final int applied = rs.getInt(2);
+        return new ReceiptView(
+            upload, applied >= partitions ? ReceiptView.APPLIED : ReceiptView.PENDING, applied, partitions, rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+      }
+    }
+  }
+
+  /** How far a site's journal is complete in the projection, if the replay has seen the site. */
+  public Optional<Watermark> watermark(final String site) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT complete_through, gaps FROM site_watermarks WHERE site = ?")) {
+      s.setString(1, site);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Watermark(rs.getLong(1), java.util.List.of((String[]) rs.getArray(2).getArray())));
+      }
+    }
+  }
+
+  /** A site's watermark: complete through one sequence number, with the gaps above it. */
+  public record Watermark(long completeThrough, java.util.List<String> gaps) {}
+}
