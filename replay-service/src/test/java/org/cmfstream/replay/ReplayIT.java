@@ -44,6 +44,7 @@ import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import javax.sql.DataSource;
+import org.neo4j.driver.Driver;
 
 /**
  * The replay on the real broker, exactly_once_v2: journal in, merged entities and barrier marks
@@ -54,6 +55,8 @@ import javax.sql.DataSource;
 class ReplayIT implements TestPropertyProvider {
 
   @Inject DataSource dataSource;
+
+  @Inject Driver driver;
 
   @Override
   public Map<String, String> getProperties() {
@@ -130,6 +133,16 @@ class ReplayIT implements TestPropertyProvider {
     assertThat(text("SELECT names[1] FROM artifacts WHERE uri = ?", uri)).isEqualTo("data.csv");
     assertThat(count("SELECT complete_through FROM site_watermarks WHERE site = ?", site)).isEqualTo(4);
     assertThat(count("SELECT count(*) FROM sink_offsets WHERE sink = ?", "postgres")).isPositive();
+
+    // and: the lineage graph in Neo4j, with the upload's barrier from every partition
+    await("the upload applied in Neo4j").atMost(Duration.ofSeconds(60))
+        .until(() -> graphCount("MATCH (b:Barrier) WHERE b.id STARTS WITH $upload + '/' RETURN count(b) AS n", Map.of("upload", upload)) == 6);
+    assertThat(graphCount("MATCH (a:Artifact {uri: $uri}) RETURN count(a) AS n", Map.of("uri", uri))).isEqualTo(1);
+    assertThat(graphCount("MATCH (o:SinkOffset) RETURN count(o) AS n", Map.of())).isPositive();
+  }
+
+  private long graphCount(final String cypher, final Map<String, Object> parameters) {
+    return driver.executableQuery(cypher).withParameters(parameters).execute().records().get(0).get("n").asLong();
   }
 
   private long count(final String sql, final String parameter) throws Exception {

@@ -40,7 +40,7 @@ final class ReceiptController {
     }
     try {
       return HttpResponse.ok(repository.get().find(id));
-    } catch (SQLException e) {
+    } catch (SQLException | org.neo4j.driver.exceptions.Neo4jException e) {
       return Problems.problem(503, "database-unavailable", "receipts cannot be read now: " + e.getMessage()).header("Retry-After", "5");
     }
   }

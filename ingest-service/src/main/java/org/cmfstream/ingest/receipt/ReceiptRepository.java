@@ -8,8 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.neo4j.driver.Driver;
 
 /**
  * Reads receipts and site watermarks from the projection that the replay's PostgreSQL sink writes
@@ -20,13 +22,37 @@ import javax.sql.DataSource;
 public class ReceiptRepository {
 
   private final DataSource dataSource;
+  private final Optional<Driver> graph;
 
-  public ReceiptRepository(final DataSource dataSource) {
+  public ReceiptRepository(final DataSource dataSource, final Optional<Driver> graph) {
     this.dataSource = dataSource;
+    this.graph = graph;
   }
 
-  /** The receipt of {@code upload}: PENDING until its barrier is marked on every partition. */
+  /**
+   * The receipt of {@code upload}: PENDING until its barrier is marked on every partition, in
+   * PostgreSQL and (when this service knows Neo4j) in the lineage graph too.
+   */
   public ReceiptView find(final String upload) throws SQLException {
+    final ReceiptView inPostgres = findInPostgres(upload);
+    if (!inPostgres.applied() || graph.isEmpty()) {
+      return inPostgres;
+    }
+    final long inGraph =
+        graph.get().executableQuery("MATCH (b:Barrier) WHERE b.id STARTS WITH $prefix RETURN count(b) AS n")
+            .withParameters(Map.of("prefix", upload + "/"))
+            .execute()
+            .records()
+            .get(0)
+            .get("n")
+            .asLong();
+    return inGraph >= inPostgres.partitions()
+        ? inPostgres
+        : new ReceiptView(upload, ReceiptView.PENDING, inPostgres.partitionsApplied(), inPostgres.partitions(), inPostgres.records(),
+            inPostgres.fresh(), inPostgres.duplicates(), inPostgres.conflicts());
+  }
+
+  private ReceiptView findInPostgres(final String upload) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT max(partitions), count(*), max(records), coalesce(sum(fresh), 0), coalesce(sum(duplicates), 0), coalesce(sum(conflicts), 0) "

@@ -42,7 +42,7 @@ public class Receipts {
         }
         Thread.sleep(settings.poll().toMillis());
       }
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       LOG.warn("cannot read the receipt of {}; answering without it: {}", upload, e.toString());
       return Optional.empty();
     } catch (InterruptedException e) {

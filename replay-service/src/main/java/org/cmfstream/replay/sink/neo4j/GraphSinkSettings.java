@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.sink.neo4j;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * The Neo4j sink: {@code cmfstream.sink.neo4j.*}.
+ *
+ * @param enabled false to run the service without it
+ * @param groupId the consumer group every copy shares
+ * @param maxBatch the most changes one transaction applies
+ * @param retryBackoff how long to wait after Neo4j failed before trying the batch again
+ */
+@ConfigurationProperties("cmfstream.sink.neo4j")
+public record GraphSinkSettings(
+    @Bindable(defaultValue = "true") boolean enabled,
+    @Bindable(defaultValue = "cmf-stream-sink-neo4j") String groupId,
+    @Bindable(defaultValue = "2000") int maxBatch,
+    @Bindable(defaultValue = "1s") Duration retryBackoff) {}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.sink.neo4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cmfstream.avro.EntityChange;
+import org.neo4j.driver.TransactionContext;
+
+/**
+ * Writes entity changes into the lineage graph (DESIGN.md, "Stores"):
+ * {@code (:Pipeline)-[:CONTAINS]->(:Stage)-[:RUNS]->(:Execution)} and
+ * {@code (:Artifact)-[:INPUT_TO]->(:Execution)-[:PRODUCED]->(:Artifact)}, every edge with the
+ * time it was first seen. Batched, parameterised {@code UNWIND ... MERGE}: applying a change twice
+ * gives the same graph, and a node an edge names before its own record arrives is created bare and
+ * filled in later.
+ */
+final class GraphWriter {
+
+  /** The constraints the writes rely on; created once, if missing. */
+  static final List<String> CONSTRAINTS =
+      List.of(
+          "CREATE CONSTRAINT pipeline_name IF NOT EXISTS FOR (n:Pipeline) REQUIRE n.name IS UNIQUE",
+          "CREATE CONSTRAINT stage_name IF NOT EXISTS FOR (n:Stage) REQUIRE n.name IS UNIQUE",
+          "CREATE CONSTRAINT execution_uuid IF NOT EXISTS FOR (n:Execution) REQUIRE n.uuid IS UNIQUE",
+          "CREATE CONSTRAINT artifact_uri IF NOT EXISTS FOR (n:Artifact) REQUIRE n.uri IS UNIQUE",
+          "CREATE CONSTRAINT barrier_id IF NOT EXISTS FOR (n:Barrier) REQUIRE n.id IS UNIQUE",
+          "CREATE CONSTRAINT sink_offset_id IF NOT EXISTS FOR (n:SinkOffset) REQUIRE n.id IS UNIQUE");
+
+  private static final char SEPARATOR = '\u001f';
+
+  private GraphWriter() {}
+
+  static void write(final TransactionContext tx, final List<EntityChange> changes) {
+    final Map<String, EntityChange> latest = new LinkedHashMap<>();
+    for (final EntityChange change : changes) {
+      latest.remove(change.getKey());
+      latest.put(change.getKey(), change);
+    }
+    final Map<String, List<Map<String, Object>>> rows = new HashMap<>();
+    for (final EntityChange c : latest.values()) {
+      final String id = c.getKey().substring(c.getKey().indexOf('/') + 1);
+      final Map<String, Object> row = new HashMap<>();
+      switch (c.getKind()) {
+        case "pipeline" -> row.put("name", id);
+        case "stage" -> {
+          row.put("name", id);
+          row.put("pipeline", fact(c, "pipeline"));
+          row.put("firstSeen", c.getEarliest().get("firstSeen"));
+        }
+        case "execution" -> {
+          row.put("uuid", id);
+          row.put("type", fact(c, "type"));
+          row.put("stage", fact(c, "stage"));
+          row.put("pipeline", fact(c, "pipeline"));
+          row.put("firstSeen", c.getEarliest().get("firstSeen"));
+        }
+        case "artifact" -> {
+          row.put("uri", id);
+          row.put("type", fact(c, "type"));
+          row.put("names", c.getSets().getOrDefault("names", List.of()));
+        }
+        case "event" -> {
+          final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
+          row.put("execution", parts[0]);
+          row.put("artifact", parts[1]);
+          row.put("firstSeen", c.getEarliest().get("firstSeen"));
+          rows.computeIfAbsent("OUTPUT".equals(parts[2]) || "INTERNAL_OUTPUT".equals(parts[2]) ? "produced" : "input", k -> new ArrayList<>()).add(row);
+          continue;
+        }
+        case "barrier" -> row.put("id", c.getBarrier().getUpload() + "/" + c.getBarrier().getPartition());
+        default -> {
+          // metrics and site watermarks are not part of the lineage graph
+          continue;
+        }
+      }
+      rows.computeIfAbsent(c.getKind(), k -> new ArrayList<>()).add(row);
+    }
+    run(tx, rows, "pipeline", "UNWIND $rows AS r MERGE (:Pipeline {name: r.name})");
+    run(tx, rows, "stage",
+        "UNWIND $rows AS r MERGE (s:Stage {name: r.name}) WITH s, r WHERE r.pipeline IS NOT NULL "
+            + "MERGE (p:Pipeline {name: r.pipeline}) MERGE (p)-[c:CONTAINS]->(s) ON CREATE SET c.firstSeen = r.firstSeen");
+    run(tx, rows, "execution",
+        "UNWIND $rows AS r MERGE (e:Execution {uuid: r.uuid}) SET e.type = r.type, e.pipeline = r.pipeline, e.stage = r.stage "
+            + "WITH e, r WHERE r.stage IS NOT NULL MERGE (s:Stage {name: r.stage}) MERGE (s)-[x:RUNS]->(e) ON CREATE SET x.firstSeen = r.firstSeen");
+    run(tx, rows, "artifact", "UNWIND $rows AS r MERGE (a:Artifact {uri: r.uri}) SET a.type = r.type, a.names = r.names");
+    run(tx, rows, "input",
+        "UNWIND $rows AS r MERGE (a:Artifact {uri: r.artifact}) MERGE (e:Execution {uuid: r.execution}) "
+            + "MERGE (a)-[x:INPUT_TO]->(e) ON CREATE SET x.firstSeen = r.firstSeen");
+    run(tx, rows, "produced",
+        "UNWIND $rows AS r MERGE (e:Execution {uuid: r.execution}) MERGE (a:Artifact {uri: r.artifact}) "
+            + "MERGE (e)-[x:PRODUCED]->(a) ON CREATE SET x.firstSeen = r.firstSeen");
+    run(tx, rows, "barrier", "UNWIND $rows AS r MERGE (:Barrier {id: r.id})");
+  }
+
+  /** Records the next offset of each partition, in the same transaction as the writes. */
+  static void storeOffsets(final TransactionContext tx, final String topic, final Map<Integer, Long> next) {
+    final List<Map<String, Object>> rows = new ArrayList<>();
+    next.forEach((partition, offset) -> rows.add(Map.of("id", "neo4j/" + topic + "/" + partition, "partition", partition, "offset", offset)));
+    tx.run("UNWIND $rows AS r MERGE (o:SinkOffset {id: r.id}) SET o.partition = r.partition, o.nextOffset = r.offset", Map.of("rows", rows)).consume();
+  }
+
+  private static void run(final TransactionContext tx, final Map<String, List<Map<String, Object>>> rows, final String kind, final String cypher) {
+    final List<Map<String, Object>> batch = rows.get(kind);
+    if (batch != null && !batch.isEmpty()) {
+      tx.run(cypher, Map.of("rows", batch)).consume();
+    }
+  }
+
+  private static Object fact(final EntityChange c, final String field) {
+    final List<Object> values = c.getFacts().get(field);
+    return values == null || values.size() != 1 ? null : values.get(0);
+  }
+}
