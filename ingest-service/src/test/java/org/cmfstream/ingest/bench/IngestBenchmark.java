@@ -66,6 +66,8 @@ class IngestBenchmark {
     props.put("micronaut.server.port", -1);
     props.put("cmfstream.ingest.max-journal-records", BATCH_SIZE);
     props.put("cmfstream.ingest.publisher.producers", SENDERS);
+    // No replay runs here: measure ingest alone, without waiting on receipts.
+    props.put("cmfstream.ingest.receipt.timeout", "0s");
     try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
       final URI base = server.getURI();
       final List<byte[]> batches = new ArrayList<>();
