@@ -3,6 +3,7 @@
 package org.cmfstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,20 +79,16 @@ class LargePushIT {
     }
   }
 
-  private static void awaitUp(final HttpClient http, final int port, final ChildProcess ingest) throws InterruptedException {
-    final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
+  private static void awaitUp(final HttpClient http, final int port, final ChildProcess ingest) {
+    await("ingest answers /health").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
       ingest.checkAlive();
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200;
       } catch (IOException e) {
-        // not listening yet
+        return false; // not listening yet
       }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("ingest did not come up:\n" + ingest.tailOfLog(30));
+    });
   }
 
   private static String peakRss(final long pid) {
