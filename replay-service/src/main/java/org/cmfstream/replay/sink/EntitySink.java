@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.replay.sink;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.cmfstream.avro.EntityChange;
+import org.cmfstream.journal.Topics;
+import org.cmfstream.journal.serde.EntityChangeSerde;
+import org.cmfstream.service.kafka.KafkaSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A projection of {@code cmf.entities.v1} into one store, exactly once in effect: each poll is
+ * applied by {@link #apply} in one store transaction together with the next offset of every
+ * partition it read; offsets are never committed to Kafka, and on assignment the sink seeks to the
+ * offsets the store holds. A crash at any point therefore resumes right after the last commit.
+ * When the store fails, the batch is rolled back (by {@link #apply}), the consumer rewinds, and the
+ * sink tries again after a pause. Each store has its own consumer group, so a slow or stopped store
+ * never holds another back; copies of the replay share each group and so split the partitions.
+ */
+public abstract class EntitySink implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EntitySink.class);
+
+  private final String name;
+  private final Duration retryBackoff;
+  private final KafkaConsumer<String, EntityChange> consumer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  protected EntitySink(final String name, final KafkaSettings kafka, final String groupId, final int maxBatch, final Duration retryBackoff) {
+    this.name = name;
+    this.retryBackoff = retryBackoff;
+    final Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    // Only what the replay committed; never half of a transaction.
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Offsets live in the store, written with the data.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxBatch));
+    consumer = new KafkaConsumer<>(p, new StringDeserializer(), new EntityChangeSerde().deserializer());
+    thread = new Thread(this, name + "-sink");
+  }
+
+  /** Applies changes and stores {@code nextOffsets} (partition to offset) in one transaction. */
+  protected abstract void apply(List<EntityChange> changes, Map<Integer, Long> nextOffsets) throws Exception;
+
+  /** The offsets the store holds, partition to next offset; empty where it holds none. */
+  protected abstract Map<Integer, Long> storedOffsets() throws Exception;
+
+  /** Starts consuming; subclasses call it once their own fields are set. */
+  protected final void start() {
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(List.of(Topics.ENTITIES.name()), new SeekToStoredOffsets());
+      while (running) {
+        final ConsumerRecords<String, EntityChange> records = consumer.poll(Duration.ofMillis(500));
+        if (records.isEmpty()) {
+          continue;
+        }
+        final List<EntityChange> changes = new ArrayList<>(records.count());
+        final Map<Integer, Long> next = new HashMap<>();
+        for (final ConsumerRecord<String, EntityChange> r : records) {
+          if (r.value() != null) {
+            changes.add(r.value());
+          }
+          next.put(r.partition(), r.offset() + 1);
+        }
+        try {
+          apply(changes, next);
+        } catch (Exception e) {
+          LOG.warn("{} did not take a batch of {} changes; trying again in {}: {}", name, records.count(), retryBackoff, e.toString());
+          for (final TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+          }
+          pause();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(retryBackoff.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /** On assignment, continue from the offsets the store committed with its data. */
+  private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+      Map<Integer, Long> stored = Map.of();
+      try {
+        stored = storedOffsets();
+      } catch (Exception e) {
+        // Cannot know where to resume: from the start; idempotent writes make a replay harmless.
+        LOG.warn("{} cannot read its stored offsets; replaying assigned partitions from the start: {}", name, e.toString());
+      }
+      final List<TopicPartition> fromStart = new ArrayList<>();
+      for (final TopicPartition p : partitions) {
+        final Long offset = stored.get(p.partition());
+        if (offset == null) {
+          fromStart.add(p);
+        } else {
+          consumer.seek(p, offset);
+        }
+      }
+      if (!fromStart.isEmpty()) {
+        consumer.seekToBeginning(fromStart);
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+      // Nothing to do: every applied batch stored its offsets with its data.
+    }
+  }
+
+  /** Stops consuming and waits for the sink's thread. */
+  public void stop() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+}
