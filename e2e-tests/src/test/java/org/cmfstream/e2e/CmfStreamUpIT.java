@@ -27,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cmfstream.deploy.stack.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -151,7 +152,7 @@ class CmfStreamUpIT {
     assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
     await("every process of cmf-stream has exited")
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(pids.stream().filter(CmfStreamUpIT::isRunning).toList()).isEmpty());
+        .untilAsserted(() -> assertThat(Processes.running(pids)).isEmpty());
   }
 
   private HttpResponse<String> post(final String path, final String type, final byte[] body) throws IOException, InterruptedException {
@@ -221,16 +222,6 @@ class CmfStreamUpIT {
     return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Running, as the kernel sees it; a zombie waiting for a parent that is not ours is not. */
-  private static boolean isRunning(final long pid) {
-    try {
-      final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      final char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state != 'Z' && state != 'X';
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -172,13 +172,7 @@ public class JournalPublisher implements AutoCloseable {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "cmf-ingest-" + n);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cmf-ingest-" + instance + "-" + n);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    // Journal records are small and alike: batch them and compress the batches.
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+    p.putAll(throughputSettings());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Math.max(settings.maxRecordBytes() + 1024, 1024 * 1024)));
     // A down broker answers the upload with a 503 after maxBlock, not after a minute.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(settings.maxBlock().toMillis()));
@@ -194,6 +188,23 @@ public class JournalPublisher implements AutoCloseable {
     }
     LOG.info("transactional producer {} ready", n);
     return producer;
+  }
+
+  /**
+   * How the journal is produced, apart from transactions and timeouts: durable ({@code acks=all},
+   * idempotent) and batched for throughput. The ingest benchmark's raw producer uses the same, so
+   * the two are compared like for like.
+   */
+  public static Properties throughputSettings() {
+    final Properties p = new Properties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    // Journal records are small and alike: batch them and compress the batches.
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
+    return p;
   }
 
   private static void abortQuietly(final KafkaProducer<String, byte[]> producer) {

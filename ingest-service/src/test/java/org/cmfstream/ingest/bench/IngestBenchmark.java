@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.Fixtures;
 import org.cmfstream.ingest.journal.NativeRecords;
+import org.cmfstream.ingest.kafka.JournalPublisher;
 import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.JournalCodec;
 import org.cmfstream.testing.ServiceProperties;
@@ -151,14 +152,9 @@ class IngestBenchmark {
   }
 
   private static void rawProducer(final List<List<byte[]>> encoded) throws Exception {
-    final Properties p = new Properties();
+    // The publisher's own settings, without its transactions: the baseline ingest is held to.
+    final Properties p = JournalPublisher.throughputSettings();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.endpoints().kafkaBootstrap());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
     final AtomicLong failures = new AtomicLong();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       for (int b = 0; b < encoded.size(); b++) {

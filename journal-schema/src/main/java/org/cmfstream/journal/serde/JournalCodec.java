@@ -46,6 +46,11 @@ public final class JournalCodec {
     return JOURNAL.decode(bytes);
   }
 
+  /** The codec of {@code cmf.journal.v1}. */
+  public static SingleObjectCodec<JournalRecord> journal() {
+    return JOURNAL;
+  }
+
   /** The codec of {@code cmf.entities.v1}. */
   public static SingleObjectCodec<EntityChange> entities() {
     return ENTITIES;

@@ -71,18 +71,12 @@ public final class EntityMerge {
     if (joined.sameValues(current)) {
       return new Result(joined, Outcome.DUPLICATE);
     }
-    final Outcome outcome = joined.conflicts().size() > current.conflicts().size() || conflictGrew(current, joined) ? Outcome.CONFLICT : Outcome.NEW;
-    return new Result(joined, outcome);
+    // Value sets only grow, so more conflicting values means this record added a conflict.
+    return new Result(joined, conflictingValues(joined) > conflictingValues(current) ? Outcome.CONFLICT : Outcome.NEW);
   }
 
-  private static boolean conflictGrew(final EntityState before, final EntityState after) {
-    for (final Map.Entry<String, SortedMap<String, Object>> e : after.conflicts().entrySet()) {
-      final SortedMap<String, Object> was = before.facts().get(e.getKey());
-      if (was != null && e.getValue().size() > was.size()) {
-        return true;
-      }
-    }
-    return false;
+  private static int conflictingValues(final EntityState state) {
+    return state.conflicts().values().stream().mapToInt(Map::size).sum();
   }
 
   /** What one record states about its entity. */

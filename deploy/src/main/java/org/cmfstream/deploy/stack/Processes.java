@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What the kernel says about processes, for checks that nothing of a stack is left running. */
-final class Processes {
+/** What the kernel says about processes: for checks that nothing of a stack is left running. */
+public final class Processes {
 
   private Processes() {}
 
@@ -16,19 +16,19 @@ final class Processes {
    * Whether {@code pid} is a running process. A zombie (exited, not yet reaped by a parent that
    * is not ours) is not running: it holds no port, no file and no memory.
    */
-  static boolean isRunning(final long pid) {
-    final Path stat = Path.of("/proc", Long.toString(pid), "stat");
+  public static boolean isRunning(final long pid) {
     try {
-      final String text = Files.readString(stat);
+      final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // The state follows the command name, which is in parentheses and may contain spaces.
-      final char state = text.charAt(text.lastIndexOf(')') + 2);
+      final char state = stat.charAt(stat.lastIndexOf(')') + 2);
       return state != 'Z' && state != 'X';
     } catch (IOException e) {
       return false;
     }
   }
 
-  static List<Long> running(final List<Long> pids) {
+  /** The ones of {@code pids} still running. */
+  public static List<Long> running(final List<Long> pids) {
     return pids.stream().filter(Processes::isRunning).toList();
   }
 }
