@@ -85,5 +85,23 @@ class QueryHealthIT {
       assertThat(health.statusOf("jdbc")).isEqualTo("UP");
       assertThat(health.statusOf("storage")).isEqualTo("UP");
     }
+
+    @Test
+    void shouldReportNeo4jDownOnItsOwnRouteWhileTheRestOfTheApiAnswers() {
+      final HttpResponse<Map<String, Object>> database = client.toBlocking().exchange(HttpRequest.GET("/health/database"), BODY);
+      final HttpClientResponseException neo4j =
+          catchThrowableOfType(HttpClientResponseException.class, () -> client.toBlocking().exchange(HttpRequest.GET("/health/neo4j"), BODY));
+      final HttpResponse<String> pipelines = client.toBlocking().exchange(HttpRequest.GET("/api/pipelines"), String.class);
+      final HttpClientResponseException lineage = catchThrowableOfType(HttpClientResponseException.class,
+          () -> client.toBlocking().exchange(HttpRequest.GET("/api/v1/lineage/artifacts/abc"), String.class));
+
+      assertThat(neo4j.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
+      assertThat(neo4j.getResponse().getBody(BODY).orElseThrow()).containsEntry("status", "DOWN");
+      assertThat(database.code()).isEqualTo(200);
+      assertThat(pipelines.code()).isEqualTo(200);
+      // and: what needs the graph says so, with a 503 to retry, not a 500
+      assertThat(lineage.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
+      assertThat(lineage.getResponse().getHeaders().get("Retry-After")).isNotNull();
+    }
   }
 }

@@ -4,6 +4,10 @@ package org.cmfstream.replay.sink.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,28 +61,31 @@ final class ProjectionWriter {
     final String id = c.getKey().substring(c.getKey().indexOf('/') + 1);
     switch (c.getKind()) {
       case "pipeline" -> batch(
-          "INSERT INTO pipelines (name, custom_properties, first_seen) VALUES (?, ?::jsonb, ?) "
-              + "ON CONFLICT (name) DO UPDATE SET custom_properties = EXCLUDED.custom_properties, first_seen = EXCLUDED.first_seen",
-          id, json(properties(c, "custom.")), earliest(c, "firstSeen"));
+          "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated) VALUES (?, ?::jsonb, ?, ?, ?) "
+              + "ON CONFLICT (name) DO UPDATE SET custom_properties = EXCLUDED.custom_properties, first_seen = EXCLUDED.first_seen, "
+              + "id = EXCLUDED.id, updated = EXCLUDED.updated",
+          id, json(properties(c, "custom.")), earliest(c, "firstSeen"), idOf(c), updated(c));
       case "stage" -> batch(
-          "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen) VALUES (?, ?, ?::jsonb, ?, ?) "
+          "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?) "
               + "ON CONFLICT (name) DO UPDATE SET pipeline = EXCLUDED.pipeline, custom_properties = EXCLUDED.custom_properties, "
-              + "created = EXCLUDED.created, first_seen = EXCLUDED.first_seen",
-          id, fact(c, "pipeline"), json(properties(c, "custom.")), earliest(c, "created"), earliest(c, "firstSeen"));
+              + "created = EXCLUDED.created, first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated",
+          id, fact(c, "pipeline"), json(properties(c, "custom.")), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c));
       case "execution" -> batch(
-          "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen) "
-              + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
+          "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated) "
+              + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
               + "stage = EXCLUDED.stage, type = EXCLUDED.type, name = EXCLUDED.name, properties = EXCLUDED.properties, "
-              + "custom_properties = EXCLUDED.custom_properties, uuids = EXCLUDED.uuids, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen",
+              + "custom_properties = EXCLUDED.custom_properties, uuids = EXCLUDED.uuids, created = EXCLUDED.created, "
+              + "first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated",
           id, fact(c, "pipeline"), fact(c, "stage"), fact(c, "type"), fact(c, "name"), json(properties(c, "properties.")),
-          json(properties(c, "custom.")), array(c.getSets().get("uuids")), earliest(c, "created"), earliest(c, "firstSeen"));
+          json(properties(c, "custom.")), array(c.getSets().get("uuids")), earliest(c, "created"), earliest(c, "firstSeen"),
+          executionId(c), updated(c));
       case "artifact" -> batch(
-          "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen) "
-              + "VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?) ON CONFLICT (uri) DO UPDATE SET type = EXCLUDED.type, "
+          "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated) "
+              + "VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET type = EXCLUDED.type, "
               + "names = EXCLUDED.names, properties = EXCLUDED.properties, custom_properties = EXCLUDED.custom_properties, "
-              + "sets = EXCLUDED.sets, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen",
+              + "sets = EXCLUDED.sets, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated",
           id, fact(c, "type"), array(c.getSets().get("names")), json(properties(c, "properties.")), json(properties(c, "custom.")),
-          json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"));
+          json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c));
       case "event" -> {
         final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
         batch(
@@ -131,6 +138,37 @@ final class ProjectionWriter {
       }
     }
     statement.addBatch();
+  }
+
+  /**
+   * The entity's integer id (V003): the first 52 bits of the SHA-256 of its key, the same in every
+   * replay copy and every rebuild, and exact in a JavaScript number.
+   */
+  static long idOf(final String key) {
+    try {
+      final byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(digest).getLong() >>> 12;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static long idOf(final EntityChange c) {
+    return idOf(c.getKey());
+  }
+
+  /**
+   * A reused execution is one row per uuid (each its own entity); all of them are the one
+   * execution the cmf routes show, so they share the id of its first uuid.
+   */
+  private static long executionId(final EntityChange c) {
+    final List<String> uuids = c.getSets().get("uuids");
+    return uuids == null || uuids.isEmpty() ? idOf(c) : idOf("execution/" + uuids.stream().sorted().findFirst().orElseThrow());
+  }
+
+  /** The newest event time among the entity's values; when it has none, when it was first seen. */
+  private static Long updated(final EntityChange c) {
+    return c.getProperties().values().stream().map(StampedValue::getEventTime).max(Long::compare).orElse(earliest(c, "firstSeen"));
   }
 
   /** The single value of an immutable fact; null when absent or in conflict. */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.query.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reading the projection's column types (jsonb, text[], nullable bigint) into Java values. */
+final class Rows {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<TreeMap<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<TreeMap<String, List<String>>> SETS = new TypeReference<>() {};
+
+  private Rows() {}
+
+  static Map<String, Object> jsonMap(final ResultSet rs, final String column) throws SQLException {
+    final String text = rs.getString(column);
+    if (text == null) {
+      return new LinkedHashMap<>();
+    }
+    try {
+      return JSON.readValue(text, MAP);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("column " + column + " does not hold a JSON object: " + text, e);
+    }
+  }
+
+  static Map<String, List<String>> jsonSets(final ResultSet rs, final String column) throws SQLException {
+    final String text = rs.getString(column);
+    if (text == null) {
+      return new TreeMap<>();
+    }
+    try {
+      return JSON.readValue(text, SETS);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("column " + column + " does not hold a JSON object of lists: " + text, e);
+    }
+  }
+
+  static List<Object> jsonList(final ResultSet rs, final String column) throws SQLException {
+    final String text = rs.getString(column);
+    try {
+      return text == null ? List.of() : JSON.readValue(text, new TypeReference<List<Object>>() {});
+    } catch (JsonProcessingException e) {
+      throw new SQLException("column " + column + " does not hold a JSON list: " + text, e);
+    }
+  }
+
+  static List<String> textArray(final ResultSet rs, final String column) throws SQLException {
+    final Array array = rs.getArray(column);
+    if (array == null) {
+      return List.of();
+    }
+    return Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+  }
+
+  static Long nullableLong(final ResultSet rs, final String column) throws SQLException {
+    final long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+}
