@@ -16,11 +16,19 @@ import java.util.regex.Pattern;
  */
 final class RouteTable {
 
-  /** Reads that ingest-service answers: where a reconnecting site resumes, and upload receipts. */
+  /**
+   * Reads that ingest-service answers: where a reconnecting site resumes, upload receipts, and
+   * what it stores in object storage: artifact bytes by md5 (a file's, or a folder's {@code .dir}
+   * manifest and its members) and the cmf side files. The listing {@code /v1/artifacts} and an
+   * artifact's {@code /v1/artifacts/<md5>/metadata} are metadata, and stay with query-service.
+   */
   private static final List<Pattern> INGEST_READS =
       List.of(
           Pattern.compile("/v1/sites/[^/]+/watermark"),
-          Pattern.compile("/v1/receipts/[^/]+"));
+          Pattern.compile("/v1/receipts/[^/]+"),
+          Pattern.compile("/v1/artifacts/[0-9a-fA-F]{32}(\\.dir)?"),
+          Pattern.compile("/v1/artifacts/[0-9a-fA-F]{32}\\.dir/members"),
+          Pattern.compile("/(python-env|label-data|download-python-env|artifact_pull)"));
 
   /** POSTs that are reads: the cmf pull sends its query as a JSON body. */
   private static final List<Pattern> QUERY_POSTS = List.of(Pattern.compile("/mlmd_pull(/.*)?"));

@@ -17,6 +17,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.cmfstream.testing.HealthResponse;
 import org.cmfstream.testing.ServiceProperties;
 import org.junit.jupiter.api.Nested;
@@ -53,6 +54,16 @@ class IngestHealthIT {
       assertThat(health.statusOf("storage")).isEqualTo("UP");
       assertThat(health.detailsOf("storage")).containsEntry("bucketExists", true);
     }
+
+    @Test
+    void shouldReportStorageUpOnItsOwnRoute() {
+      // Micronaut's health endpoint has no per-indicator sub-path; ingest adds /health/storage (issue #6).
+      final HttpResponse<Map<String, Object>> response = client.toBlocking().exchange(HttpRequest.GET("/health/storage"), BODY);
+
+      assertThat(response.status().getCode()).isEqualTo(HttpStatus.OK.getCode());
+      assertThat(response.body()).containsEntry("name", "storage").containsEntry("status", "UP");
+      assertThat(response.body().get("details")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("bucketExists", true);
+    }
   }
 
   @Nested
@@ -83,6 +94,17 @@ class IngestHealthIT {
       assertThat(health.statusOf("storage")).isEqualTo("DOWN");
       assertThat(health.detailsOf("storage")).containsEntry("bucketExists", false);
       assertThat(health.statusOf("kafka")).isEqualTo("UP");
+    }
+
+    @Test
+    void shouldReportStorageDownOnItsOwnRoute() {
+      final HttpClientResponseException error =
+          catchThrowableOfType(HttpClientResponseException.class, () -> client.toBlocking().exchange(HttpRequest.GET("/health/storage"), BODY));
+
+      assertThat(error.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
+      final Map<String, Object> body = error.getResponse().getBody(BODY).orElseThrow();
+      assertThat(body).containsEntry("name", "storage").containsEntry("status", "DOWN");
+      assertThat(body.get("details")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("bucketExists", false).containsEntry("bucket", "no-such-bucket");
     }
   }
 }

@@ -7,6 +7,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +39,21 @@ public final class Problems {
   /** 503 with {@code Retry-After}: nothing was accepted, the same request may simply be sent again. */
   public static MutableHttpResponse<Map<String, Object>> unavailable(final String detail, final Duration retryAfter) {
     return problem(503, "kafka-unavailable", detail).header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+  }
+
+  /**
+   * A required query parameter or form part that is absent, answered as the real cmf-server's
+   * FastAPI does: 422 {@code {"detail": [{"type": "missing", "loc": [<where>, <name>], "msg":
+   * "Field required"}]}}.
+   *
+   * @param where {@code query} or {@code body}
+   */
+  public static MutableHttpResponse<Map<String, Object>> cmfMissing(final String where, final String name) {
+    final Map<String, Object> error = new LinkedHashMap<>();
+    error.put("type", "missing");
+    error.put("loc", List.of(where, name));
+    error.put("msg", "Field required");
+    return HttpResponse.<Map<String, Object>>status(HttpStatus.UNPROCESSABLE_ENTITY).body(Map.of("detail", List.of(error)));
   }
 
   /** The cmf client's shape: {@code {"status": <token>, "detail": <text>}}. */

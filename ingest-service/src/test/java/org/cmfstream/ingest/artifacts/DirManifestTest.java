@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.artifacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.cmfstream.ingest.web.BadInput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DirManifestTest {
+
+  @Test
+  void shouldReadTheEntriesDvcWrites() throws IOException {
+    // given: DVC's form, with a field it may add
+    final String manifest = "[{\"md5\": \"D41D8CD98F00B204E9800998ECF8427E\", \"relpath\": \"empty.txt\"}, "
+        + "{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"sub/dir/a.txt\", \"size\": 1}]";
+    final List<DirManifest.Entry> entries = new ArrayList<>();
+
+    // when
+    final long count = DirManifest.read(stream(manifest), entries::add);
+
+    // then
+    assertThat(count).isEqualTo(2);
+    assertThat(entries).containsExactly(
+        new DirManifest.Entry("d41d8cd98f00b204e9800998ecf8427e", "empty.txt"), new DirManifest.Entry("0cc175b9c0f1b6a831c399e269772661", "sub/dir/a.txt"));
+    assertThat(entries.get(1).address().key()).isEqualTo("files/md5/0c/c175b9c0f1b6a831c399e269772661");
+  }
+
+  @Test
+  void shouldTakeAnEmptyFolder() throws IOException {
+    assertThat(DirManifest.read(stream("[]"), e -> {})).isZero();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+    "{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a\"}",
+    "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\"}]",
+    "[{\"relpath\": \"a\"}]",
+    "[{\"md5\": \"xyz\", \"relpath\": \"a\"}]",
+    "[{\"md5\": 42, \"relpath\": \"a\"}]",
+    "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"../../etc/passwd\"}]",
+    "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"/etc/passwd\"}]",
+    "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a\\u0000b\"}]",
+    "[\"0cc175b9c0f1b6a831c399e269772661\"]",
+    "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a\"}] []",
+    "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a\"}",
+    "not json",
+    "",
+  })
+  void shouldRefuseWhatIsNoManifest(final String text) {
+    final BadInput bad = catchThrowableOfType(BadInput.class, () -> DirManifest.read(stream(text), e -> {}));
+
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.type()).isEqualTo("invalid-dir-manifest");
+  }
+
+  private static ByteArrayInputStream stream(final String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+  }
+}
