@@ -19,7 +19,6 @@ import java.util.Optional;
 import org.cmfstream.query.v1.LineageService.Direction;
 import org.cmfstream.query.v1.LineageService.Walk;
 import org.cmfstream.query.v1.Views.Lineage;
-import org.cmfstream.query.v1.Views.LineageNode;
 import org.cmfstream.query.web.InvalidParameter;
 import org.cmfstream.query.web.Responses;
 
@@ -82,13 +81,13 @@ final class LineageController {
       }
       offset = position.get("o").asInt();
     }
-    final Optional<LineageNode> root = lineage.root(kind, key);
-    if (root.isEmpty()) {
+    final Optional<Walk> found = lineage.walk(kind, key, d, levels, offset, budget, settings.getLineageTimeout());
+    if (found.isEmpty()) {
       return Responses.problem(404, "not-found", "the lineage graph has no " + kind + " " + key);
     }
-    final Walk walk = lineage.walk(root.get(), d, levels, offset, budget, settings.getLineageTimeout());
+    final Walk walk = found.get();
     final String next = walk.truncated() ? PageToken.encode(query, PageToken.position().put("o", offset + walk.nodes().size())) : null;
-    return HttpResponse.ok(new Lineage(root.get().id(), d.name().toLowerCase(Locale.ROOT), levels, walk.nodes(), walk.edges(), walk.truncated(),
+    return HttpResponse.ok(new Lineage(kind + ":" + key, d.name().toLowerCase(Locale.ROOT), levels, walk.nodes(), walk.edges(), walk.truncated(),
         walk.nodes().isEmpty() && !walk.timedOut() ? null : next));
   }
 
