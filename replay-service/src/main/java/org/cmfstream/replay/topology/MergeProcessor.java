@@ -52,7 +52,11 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, E
     // Kept even for a duplicate: its newer stamp decides later writes the same way in every order.
     entities.put(record.key(), change);
     count(journal.getUpload(), result.outcome());
-    if (result.outcome() != EntityMerge.Outcome.DUPLICATE) {
+    // A duplicate that only moved a stamp (the same fact logged again later) is still counted as a
+    // duplicate, but forwarded: otherwise the stores would keep whichever stamp came first, and
+    // their "last updated" would depend on the order of the journal. A record sent again as it was
+    // changes nothing at all and forwards nothing.
+    if (result.outcome() != EntityMerge.Outcome.DUPLICATE || !change.equals(stored)) {
       context.forward(record.withValue(change));
     }
   }

@@ -91,13 +91,29 @@ public final class ReplayTopology {
                 .withNumberOfPartitions(entityPartitions)
                 .withStreamPartitioner(new EntityPartitioner()))
         .process(() -> new MergeProcessor(entityPartitions), Named.as("merge"), ENTITIES_STORE, UPLOAD_COUNTS_STORE)
-        .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("entities-sink"));
+        .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("entities-sink").withStreamPartitioner(new ChangePartitioner()));
     return builder.build();
   }
 
   /** An entity's key; a barrier's is its upload, and the partitioner sends it everywhere. */
   static String mergeKey(final JournalRecord record) {
     return EntityKey.of(record).map(EntityKey::value).orElseGet(() -> "barrier/" + record.getUpload());
+  }
+
+  /**
+   * Entity changes to the partition of their key, as on the by-entity stream; a barrier mark to the
+   * partition it marks. All of an upload's marks share one key, so the default partitioner would put
+   * them in one partition, where a sink could apply a mark before the changes it vouches for.
+   */
+  static final class ChangePartitioner implements StreamPartitioner<String, EntityChange> {
+
+    @Override
+    public Optional<Set<Integer>> partitions(final String topic, final String key, final EntityChange value, final int partitions) {
+      if (value.getBarrier() != null) {
+        return Optional.of(Set.of(value.getBarrier().getPartition() % partitions));
+      }
+      return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions));
+    }
   }
 
   /** A record and why it cannot be merged (null if it can). */

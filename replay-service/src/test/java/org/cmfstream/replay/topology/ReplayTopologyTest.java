@@ -76,6 +76,24 @@ class ReplayTopologyTest {
   }
 
   @Test
+  void shouldPublishTheNewerStampOfTheSameFactLoggedAgainLaterSoTheStoresEndTheSameInEveryOrder() {
+    // given: the same fact logged at seq 1 and, again, at seq 5 (a later event time)
+    final JournalRecord early = record("u1", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of("k", 1L)));
+    final JournalRecord later = record("u1", 5, artifact(URI, "Dataset", "d", Map.of(), Map.of("k", 1L)));
+
+    // when: in order, the later one is a duplicate whose stamp is newer
+    journal.pipeInput("edge-1", early, T0);
+    journal.pipeInput("edge-1", later, T0);
+
+    // then: it is published, so the stores hold the state the merge holds
+    final List<EntityChange> out = entities.readValuesToList().stream().filter(c -> c.getKind().equals("artifact")).toList();
+    assertThat(out).hasSize(2);
+    final KeyValueStore<String, EntityChange> store = driver.getKeyValueStore(ReplayTopology.ENTITIES_STORE);
+    assertThat(out.get(1)).isEqualTo(store.get("artifact/" + URI));
+    assertThat(out.get(1).getProperties().get("custom.k").getEventTime()).isEqualTo(T0.plusSeconds(5).toEpochMilli());
+  }
+
+  @Test
   void shouldKeepAConflictSideBySideAndPublishIt() {
     journal.pipeInput("edge-1", record("u1", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of())), T0);
     journal.pipeInput("edge-1", record("u1", 2, artifact(URI, "Model", "d", Map.of(), Map.of())), T0);
@@ -126,6 +144,26 @@ class ReplayTopologyTest {
     assertThat(marks.stream().mapToLong(m -> m.getBarrier().getDuplicates()).sum()).isEqualTo(1);
     assertThat(marks.stream().mapToLong(m -> m.getBarrier().getConflicts()).sum()).isEqualTo(1);
     assertThat(marks.get(0).getBarrier().getRecords()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldPutEachBarrierMarkInThePartitionItMarksAndEachChangeWhereItsEntityIs() {
+    final ReplayTopology.ChangePartitioner changes = new ReplayTopology.ChangePartitioner();
+    final ReplayTopology.EntityPartitioner entities = new ReplayTopology.EntityPartitioner();
+    final EntityChange change = EntityChange.newBuilder().setKey("artifact/" + URI).setKind("artifact").setFacts(Map.of()).setProperties(Map.of())
+        .setSets(Map.of()).setEarliest(Map.of()).setBarrier(null).build();
+    final JournalRecord record = record("u1", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of()));
+
+    // then: a change goes where its entity's records went, so a mark follows every change it vouches for
+    assertThat(changes.partitions("entities", change.getKey(), change, 6))
+        .isEqualTo(entities.partitions("by-entity", change.getKey(), record, 6));
+    // and: the marks of one upload, which share a key, each go to the partition they mark
+    for (int partition = 0; partition < 6; partition++) {
+      final EntityChange mark = EntityChange.newBuilder(change).setKey("barrier/u1").setKind("barrier")
+          .setBarrier(org.cmfstream.avro.BarrierMark.newBuilder().setUpload("u1").setSite("edge-1").setPartition(partition).setPartitions(6)
+              .setRecords(1).setFresh(1).setDuplicates(0).setConflicts(0).build()).build();
+      assertThat(changes.partitions("entities", mark.getKey(), mark, 6)).contains(java.util.Set.of(partition));
+    }
   }
 
   @Test

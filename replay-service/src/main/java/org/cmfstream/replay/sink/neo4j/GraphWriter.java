@@ -32,6 +32,10 @@ final class GraphWriter {
 
   private static final char SEPARATOR = '\u001f';
 
+  /** Keeps an edge's earliest {@code firstSeen}, whichever change brings it first. */
+  private static final String EARLIEST =
+      "ON CREATE SET %1$s.firstSeen = r.firstSeen ON MATCH SET %1$s.firstSeen = CASE WHEN r.firstSeen < %1$s.firstSeen THEN r.firstSeen ELSE %1$s.firstSeen END";
+
   private GraphWriter() {}
 
   static void write(final TransactionContext tx, final List<EntityChange> changes) {
@@ -48,13 +52,14 @@ final class GraphWriter {
         case "pipeline" -> row.put("name", id);
         case "stage" -> {
           row.put("name", id);
-          row.put("pipeline", fact(c, "pipeline"));
+          row.put("pipelines", all(c, "pipeline"));
           row.put("firstSeen", c.getEarliest().get("firstSeen"));
         }
         case "execution" -> {
           row.put("uuid", id);
           row.put("type", fact(c, "type"));
           row.put("stage", fact(c, "stage"));
+          row.put("stages", all(c, "stage"));
           row.put("pipeline", fact(c, "pipeline"));
           row.put("firstSeen", c.getEarliest().get("firstSeen"));
         }
@@ -80,19 +85,21 @@ final class GraphWriter {
       rows.computeIfAbsent(c.getKind(), k -> new ArrayList<>()).add(row);
     }
     run(tx, rows, "pipeline", "UNWIND $rows AS r MERGE (:Pipeline {name: r.name})");
+    // An edge is linked to every value its entity's fact ever had (a conflict links them all), and
+    // keeps the earliest time it was seen: both only grow, so every order of changes ends the same.
     run(tx, rows, "stage",
-        "UNWIND $rows AS r MERGE (s:Stage {name: r.name}) WITH s, r WHERE r.pipeline IS NOT NULL "
-            + "MERGE (p:Pipeline {name: r.pipeline}) MERGE (p)-[c:CONTAINS]->(s) ON CREATE SET c.firstSeen = r.firstSeen");
+        "UNWIND $rows AS r MERGE (s:Stage {name: r.name}) WITH s, r UNWIND r.pipelines AS pipeline "
+            + "MERGE (p:Pipeline {name: pipeline}) MERGE (p)-[c:CONTAINS]->(s) " + EARLIEST.formatted("c"));
     run(tx, rows, "execution",
         "UNWIND $rows AS r MERGE (e:Execution {uuid: r.uuid}) SET e.type = r.type, e.pipeline = r.pipeline, e.stage = r.stage "
-            + "WITH e, r WHERE r.stage IS NOT NULL MERGE (s:Stage {name: r.stage}) MERGE (s)-[x:RUNS]->(e) ON CREATE SET x.firstSeen = r.firstSeen");
+            + "WITH e, r UNWIND r.stages AS stage MERGE (s:Stage {name: stage}) MERGE (s)-[x:RUNS]->(e) " + EARLIEST.formatted("x"));
     run(tx, rows, "artifact", "UNWIND $rows AS r MERGE (a:Artifact {uri: r.uri}) SET a.type = r.type, a.names = r.names");
     run(tx, rows, "input",
         "UNWIND $rows AS r MERGE (a:Artifact {uri: r.artifact}) MERGE (e:Execution {uuid: r.execution}) "
-            + "MERGE (a)-[x:INPUT_TO]->(e) ON CREATE SET x.firstSeen = r.firstSeen");
+            + "MERGE (a)-[x:INPUT_TO]->(e) " + EARLIEST.formatted("x"));
     run(tx, rows, "produced",
         "UNWIND $rows AS r MERGE (e:Execution {uuid: r.execution}) MERGE (a:Artifact {uri: r.artifact}) "
-            + "MERGE (e)-[x:PRODUCED]->(a) ON CREATE SET x.firstSeen = r.firstSeen");
+            + "MERGE (e)-[x:PRODUCED]->(a) " + EARLIEST.formatted("x"));
     run(tx, rows, "barrier", "UNWIND $rows AS r MERGE (:Barrier {id: r.id})");
   }
 
@@ -108,6 +115,13 @@ final class GraphWriter {
     if (batch != null && !batch.isEmpty()) {
       tx.run(cypher, Map.of("rows", batch)).consume();
     }
+  }
+
+  /** Every value a fact has had (more than one when they conflict), sorted. */
+  private static List<Object> all(final EntityChange c, final String field) {
+    final List<Object> values = new ArrayList<>(c.getFacts().getOrDefault(field, List.of()));
+    values.sort(java.util.Comparator.comparing(String::valueOf));
+    return values;
   }
 
   private static Object fact(final EntityChange c, final String field) {
