@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,25 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.Future;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.cmfstream.avro.ArtifactFact;
-import org.cmfstream.avro.BatchBarrier;
-import org.cmfstream.avro.Direction;
-import org.cmfstream.avro.EventFact;
-import org.cmfstream.avro.ExecutionFact;
-import org.cmfstream.avro.JournalRecord;
-import org.cmfstream.avro.PipelineFact;
-import org.cmfstream.avro.StageFact;
-import org.cmfstream.journal.JournalRecords;
-import org.cmfstream.journal.Topics;
-import org.cmfstream.journal.serde.JournalCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.AuthTokens;
@@ -75,31 +53,30 @@ import org.neo4j.driver.Session;
  */
 class QueryBenchmark {
 
-  private static final int SITES = 6;
-  private static final String[] STAGES = {"prepare", "featurize", "train", "evaluate"};
-
   @TempDir static Path dataDir;
 
-  private final int runs = Integer.getInteger("cmf.bench.runs", 125_000);
-  private final int pipelines = Integer.getInteger("cmf.bench.pipelines", 100);
+  private final BenchWorkload workload =
+      new BenchWorkload(Integer.getInteger("cmf.bench.runs", 125_000), Integer.getInteger("cmf.bench.pipelines", 100));
+  private final int runs = workload.runs;
+  private final int pipelines = workload.pipelines;
   private final int requests = Integer.getInteger("cmf.bench.requests", 2_000);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
   void shouldPrintQueryLatenciesBesideTheirBareStoreQueries() throws Exception {
     try (var cmf = RunningCmfStream.start(dataDir)) {
-      final Properties ports = ports(dataDir);
+      final Properties ports = BenchWorkload.ports(dataDir);
       final String bootstrap = "127.0.0.1:" + ports.getProperty("kafka");
       final String jdbc = "jdbc:postgresql://127.0.0.1:" + ports.getProperty("postgres") + "/postgres";
       final String bolt = "bolt://127.0.0.1:" + ports.getProperty("neo4j.bolt");
 
       final long loadStarted = System.nanoTime();
-      final long records = load(bootstrap);
+      final long records = workload.load(bootstrap);
       await("every upload applied in PostgreSQL and Neo4j").atMost(Duration.ofHours(2)).pollInterval(Duration.ofSeconds(2))
-          .until(() -> allApplied(cmf));
+          .until(() -> workload.allApplied(cmf));
       final double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
       System.out.printf(Locale.ROOT, "%nloaded %,d journal records (%,d executions, %,d artifacts) through the replay in %.0f s: %,.0f records/s%n",
-          records, runs * 4L, runs * 4L + pipelines + SITES, loadSeconds, records / loadSeconds);
+          records, runs * 4L, runs * 4L + pipelines + BenchWorkload.SITES, loadSeconds, records / loadSeconds);
 
       final URI query = cmf.urls().get("query");
       final Random random = new Random(7);
@@ -110,7 +87,7 @@ class QueryBenchmark {
         // 1. A filtered page of executions: a pipeline's stage, one property value.
         rows.add(measure("executions page, filtered", () -> {
           final int p = random.nextInt(pipelines);
-          return get(query, "/api/v1/executions?pipeline=" + pipeline(p) + "&stage=" + pipeline(p) + "/train&property=seed:" + random.nextInt(100)
+          return get(query, "/api/v1/executions?pipeline=" + BenchWorkload.pipeline(p) + "&stage=" + BenchWorkload.pipeline(p) + "/train&property=seed:" + random.nextInt(100)
               + "&page_size=20");
         }, () -> {
           final int p = random.nextInt(pipelines);
@@ -118,163 +95,22 @@ class QueryBenchmark {
           return sql(pg, "SELECT e.uuid, e.id, e.pipeline, e.stage, e.type, e.name, e.properties, e.custom_properties, e.uuids, e.created, "
               + "e.first_seen, e.updated FROM executions e WHERE e.pipeline = ? AND e.stage = ? AND (e.custom_properties @> ?::jsonb "
               + "OR e.properties @> ?::jsonb OR e.custom_properties @> ?::jsonb OR e.properties @> ?::jsonb) ORDER BY e.first_seen DESC, e.uuid LIMIT 21",
-              pipeline(p), pipeline(p) + "/train", "{\"seed\":\"" + seed + "\"}", "{\"seed\":\"" + seed + "\"}", "{\"seed\":" + seed + "}",
+              BenchWorkload.pipeline(p), BenchWorkload.pipeline(p) + "/train", "{\"seed\":\"" + seed + "\"}", "{\"seed\":\"" + seed + "\"}", "{\"seed\":" + seed + "}",
               "{\"seed\":" + seed + "}");
         }));
         // 2. An artifact by its content hash, with its producers and consumers.
-        rows.add(measure("artifact by hash", () -> get(query, "/api/v1/artifacts/" + artifact(random, 1) + "/metadata"), () -> {
-          final String uri = artifact(random, 1);
+        rows.add(measure("artifact by hash", () -> get(query, "/api/v1/artifacts/" + workload.artifact(random, 1) + "/metadata"), () -> {
+          final String uri = workload.artifact(random, 1);
           return sql(pg, "SELECT a.* FROM artifacts a WHERE a.uri = ?", uri)
               + sql(pg, "SELECT ev.* FROM events ev WHERE ev.artifact_uri = ?", uri)
               + sql(pg, "SELECT e.* FROM executions e WHERE e.uuid IN (SELECT ev.execution_uuid FROM events ev WHERE ev.artifact_uri = ?)", uri);
         }));
         // 3. Lineage at depth 5, both ways, from a featurized data set in the middle of its chain.
-        rows.add(measure("lineage depth 5, both ways", () -> get(query, "/api/v1/lineage/artifacts/" + artifact(random, 1) + "?direction=both&depth=5"),
-            () -> cypher(session, artifact(random, 1))));
-        rows.add(bareOnly("  the same lineage as a recursive CTE (PostgreSQL)", () -> cte(pg, artifact(random, 1))));
+        rows.add(measure("lineage depth 5, both ways", () -> get(query, "/api/v1/lineage/artifacts/" + workload.artifact(random, 1) + "?direction=both&depth=5"),
+            () -> cypher(session, workload.artifact(random, 1))));
+        rows.add(bareOnly("  the same lineage as a recursive CTE (PostgreSQL)", () -> cte(pg, workload.artifact(random, 1))));
         print(rows);
       }
-    }
-  }
-
-  // ---- the workload ----
-
-  private static String pipeline(final int p) {
-    return "bench-pipeline-" + p;
-  }
-
-  /** A pipeline's upload id, which is its receipt id: a UUID, as ingest issues them. */
-  private static String upload(final int p) {
-    return java.util.UUID.nameUUIDFromBytes(("bench-upload-" + p).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-  }
-
-  private static String site(final int p) {
-    return "bench-site-" + (p % SITES);
-  }
-
-  private static String uuid(final int p, final int run, final int stage) {
-    return String.format(Locale.ROOT, "%08x-0000-4000-8000-%012x", p, run * 4L + stage);
-  }
-
-  /** The artifact written by {@code stage} in {@code run} of {@code p}: a 32-hex content hash. */
-  private static String uri(final int p, final int run, final int stage) {
-    return String.format(Locale.ROOT, "%08x%08x%016x", p, stage, run);
-  }
-
-  private String artifact(final Random random, final int stage) {
-    final int p = random.nextInt(pipelines);
-    final int perPipeline = runs / pipelines;
-    return uri(p, 1 + random.nextInt(Math.max(1, perPipeline - 2)), stage);
-  }
-
-  private long load(final String bootstrap) throws Exception {
-    final Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
-    long sent = 0;
-    final var codec = JournalCodec.journal();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      final int perPipeline = runs / pipelines;
-      final long base = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
-      final List<Future<RecordMetadata>> barriers = new ArrayList<>();
-      for (int p = 0; p < pipelines; p++) {
-        final String site = site(p);
-        final String upload = upload(p);
-        final List<IndexedRecord> bodies = new ArrayList<>();
-        final String name = pipeline(p);
-        bodies.add(PipelineFact.newBuilder().setName(name).build());
-        for (final String stage : STAGES) {
-          bodies.add(StageFact.newBuilder().setPipeline(name).setName(name + "/" + stage).setCreateTime(base).build());
-        }
-        final String env = String.format(Locale.ROOT, "e%031x", p % SITES);
-        final String raw = String.format(Locale.ROOT, "d%031x", p);
-        bodies.add(artifactFact(env, "Environment", "cmf_artifacts/python_env_" + env + ".txt:" + env, base));
-        bodies.add(artifactFact(raw, "Dataset", "artifacts/raw_data/data.xml.gz:" + raw, base));
-        long count = 0;
-        for (int run = 0; run < perPipeline; run++) {
-          final long t = base + (long) run * 10_000;
-          for (int s = 0; s < STAGES.length; s++) {
-            final String execution = uuid(p, run, s);
-            bodies.add(ExecutionFact.newBuilder().setUuid(execution).setPipeline(name).setStage(name + "/" + STAGES[s]).setType(STAGES[s])
-                .setProperties(Map.of("Execution", "['src/" + STAGES[s] + ".py']", "Git_Repo", "https://example.invalid/repo.git"))
-                .setCustomProperties(Map.of("seed", (long) ((run + s) % 100), "lr", 0.001 * (run % 10)))
-                .setCreateTime(t + s).build());
-            final String out = uri(p, run, s);
-            final String type = s == 2 ? "Model" : s == 3 ? "Metrics" : "Dataset";
-            bodies.add(artifactFact(out, type, "artifacts/" + STAGES[s] + "/out-" + run + ":" + out, t + s));
-            bodies.add(event(execution, out, Direction.OUTPUT));
-            switch (s) {
-              case 0 -> {
-                bodies.add(event(execution, raw, Direction.INPUT));
-                bodies.add(event(execution, env, Direction.INPUT));
-              }
-              case 1 -> {
-                bodies.add(event(execution, uri(p, run, 0), Direction.INPUT));
-                if (run > 0) {
-                  bodies.add(event(execution, uri(p, run - 1, 0), Direction.INPUT));
-                }
-              }
-              case 2 -> bodies.add(event(execution, uri(p, run, 1), Direction.INPUT));
-              default -> {
-                bodies.add(event(execution, uri(p, run, 2), Direction.INPUT));
-                bodies.add(event(execution, uri(p, run, 1), Direction.INPUT));
-              }
-            }
-          }
-          count += send(producer, codec, site, upload, bodies, t);
-          bodies.clear();
-        }
-        count += send(producer, codec, site, upload, bodies, base);
-        final JournalRecord barrier = JournalRecords.of(site, null, Instant.ofEpochMilli(base), upload, BatchBarrier.newBuilder().setRecords(count).build());
-        barriers.add(producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, codec.encode(barrier))));
-        sent += count + 1;
-      }
-      for (final Future<RecordMetadata> f : barriers) {
-        f.get();
-      }
-    }
-    return sent;
-  }
-
-  private static ArtifactFact artifactFact(final String uri, final String type, final String name, final long created) {
-    return ArtifactFact.newBuilder().setUri(uri).setType(type).setName(name)
-        .setProperties(Map.of("Commit", uri, "url", "bench:/remote/files/md5/" + uri.substring(0, 2) + "/" + uri.substring(2))).setCreateTime(created).build();
-  }
-
-  private static EventFact event(final String execution, final String artifact, final Direction direction) {
-    return EventFact.newBuilder().setExecutionUuid(execution).setArtifactUri(artifact).setDirection(direction).build();
-  }
-
-  private static long send(final KafkaProducer<String, byte[]> producer, final org.cmfstream.journal.serde.SingleObjectCodec<JournalRecord> codec,
-      final String site, final String upload, final List<IndexedRecord> bodies, final long time) {
-    for (final IndexedRecord body : bodies) {
-      producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, codec.encode(JournalRecords.of(site, null, Instant.ofEpochMilli(time), upload, body))));
-    }
-    return bodies.size();
-  }
-
-  private boolean allApplied(final RunningCmfStream cmf) throws IOException, InterruptedException {
-    for (int p = pipelines - 1; p >= 0; p--) {
-      if (!cmf.get("/api/v1/receipts/" + upload(p)).body().contains("\"status\":\"APPLIED\"")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Properties ports(final Path dataDir) throws IOException {
-    try (var files = Files.walk(dataDir)) {
-      final Path file = files.filter(f -> f.getFileName().toString().equals("ports.properties")).findFirst()
-          .orElseThrow(() -> new IOException("no ports.properties under " + dataDir));
-      final Properties ports = new Properties();
-      try (InputStream in = Files.newInputStream(file)) {
-        ports.load(in);
-      }
-      return ports;
     }
   }
 

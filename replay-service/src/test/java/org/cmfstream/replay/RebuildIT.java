@@ -13,12 +13,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,7 +36,6 @@ import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Record;
 
 /** Dropping the projections and replaying the log gives them back exactly as they were. */
 class RebuildIT {
@@ -53,13 +50,13 @@ class RebuildIT {
     props.put("cmfstream.replay.application-id", UniqueNames.of("rebuild-it"));
     props.put("cmfstream.replay.state-dir", "target/rebuild-it-state");
     publish(site, upload, prefix);
-    final Dump before;
+    final StoreDump before;
     try (ApplicationContext replay = ApplicationContext.run(props)) {
       awaitApplied(replay, upload);
-      before = Dump.of(replay.getBean(DataSource.class), replay.getBean(Driver.class), prefix);
+      before = dump(replay, prefix);
     }
-    assertThat(before.rows).hasSizeGreaterThan(5);
-    assertThat(before.graph).hasSizeGreaterThan(5);
+    assertThat(before.rows()).hasSizeGreaterThan(5);
+    assertThat(before.graph()).hasSizeGreaterThan(5);
 
     // when: the documented rebuild, with the replay stopped
     final Map<String, Object> idle = new HashMap<>(props);
@@ -68,15 +65,15 @@ class RebuildIT {
     idle.put("cmfstream.sink.neo4j.enabled", "false");
     try (ApplicationContext tools = ApplicationContext.run(idle)) {
       Rebuild.dropProjections(tools.getBean(DataSource.class), tools.getBean(Driver.class));
-      assertThat(Dump.of(tools.getBean(DataSource.class), tools.getBean(Driver.class), prefix).isEmpty()).isTrue();
+      assertThat(dump(tools, prefix).isEmpty()).isTrue();
     }
 
     // then: started again, the replay's sinks read the log from the start
     try (ApplicationContext replay = ApplicationContext.run(props)) {
       awaitApplied(replay, upload);
-      final Dump after = Dump.of(replay.getBean(DataSource.class), replay.getBean(Driver.class), prefix);
-      assertThat(after.rows).isEqualTo(before.rows);
-      assertThat(after.graph).isEqualTo(before.graph);
+      final StoreDump after = dump(replay, prefix);
+      assertThat(after.rows()).isEqualTo(before.rows());
+      assertThat(after.graph()).isEqualTo(before.graph());
     }
   }
 
@@ -132,42 +129,9 @@ class RebuildIT {
     });
   }
 
-  /** This test's part of both projections, as sorted text. */
-  private record Dump(List<String> rows, List<String> graph) {
-
-    static Dump of(final DataSource db, final Driver driver, final String prefix) throws Exception {
-      final List<String> rows = new ArrayList<>();
-      final Map<String, String> queries = new TreeMap<>();
-      queries.put("artifacts", "SELECT row_to_json(t)::text FROM artifacts t WHERE uri LIKE ? ORDER BY 1");
-      queries.put("executions", "SELECT row_to_json(t)::text FROM executions t WHERE uuid LIKE ? ORDER BY 1");
-      queries.put("events", "SELECT row_to_json(t)::text FROM events t WHERE execution_uuid LIKE ? ORDER BY 1");
-      queries.put("conflicts", "SELECT row_to_json(t)::text FROM conflicts t WHERE entity_key LIKE ? ORDER BY 1");
-      try (Connection c = db.getConnection()) {
-        for (final Map.Entry<String, String> q : queries.entrySet()) {
-          try (PreparedStatement s = c.prepareStatement(q.getValue())) {
-            s.setString(1, (q.getKey().equals("conflicts") ? "%/" : "") + prefix + "%");
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                rows.add(q.getKey() + " " + rs.getString(1));
-              }
-            }
-          }
-        }
-      }
-      final List<String> graph = new ArrayList<>();
-      for (final Record r : driver.executableQuery(
-              "MATCH (n) WHERE coalesce(n.uri, n.uuid, '') STARTS WITH $p "
-                  + "OPTIONAL MATCH (n)-[x]->(m) RETURN labels(n) AS l, properties(n) AS n, type(x) AS t, properties(x) AS x, properties(m) AS m")
-          .withParameters(Map.of("p", prefix)).execute().records()) {
-        graph.add(r.get("l").asList() + " " + new TreeMap<>(r.get("n").asMap()) + " " + (r.get("t").isNull() ? "" : r.get("t").asString() + " "
-            + new TreeMap<>(r.get("x").asMap()) + " " + new TreeMap<>(r.get("m").asMap())));
-      }
-      graph.sort(String::compareTo);
-      return new Dump(rows, graph);
-    }
-
-    boolean isEmpty() {
-      return rows.isEmpty() && graph.isEmpty();
+  private static StoreDump dump(final ApplicationContext context, final String prefix) throws Exception {
+    try (Connection c = context.getBean(DataSource.class).getConnection()) {
+      return StoreDump.of(c, context.getBean(Driver.class), prefix, false, line -> line);
     }
   }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -52,7 +51,6 @@ import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.UniqueNames;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Record;
 
 /**
  * The merge is a join (DESIGN.md, "Merge is a join"), tested through the real topology and both
@@ -179,37 +177,14 @@ class ReplayJoinPropertyIT {
     });
   }
 
-  /** Everything both stores hold of one run, as sorted text, its prefix replaced by {@code P} and the prefix-derived ids left out. */
+  /** Everything both stores hold of one run, its prefix replaced by {@code P} and the prefix-derived ids left out. */
   private static List<String> dump(final String prefix) throws Exception {
-    final List<String> out = new ArrayList<>();
-    final Map<String, String> queries = new TreeMap<>();
-    queries.put("pipelines", "SELECT (row_to_json(t)::jsonb - 'id')::text FROM pipelines t WHERE name LIKE ?");
-    queries.put("stages", "SELECT (row_to_json(t)::jsonb - 'id')::text FROM stages t WHERE name LIKE ?");
-    queries.put("executions", "SELECT (row_to_json(t)::jsonb - 'id')::text FROM executions t WHERE uuid LIKE ?");
-    queries.put("artifacts", "SELECT (row_to_json(t)::jsonb - 'id')::text FROM artifacts t WHERE uri LIKE ?");
-    queries.put("events", "SELECT row_to_json(t)::text FROM events t WHERE execution_uuid LIKE ?");
-    queries.put("metrics", "SELECT row_to_json(t)::text FROM metrics t WHERE execution_uuid LIKE ?");
-    queries.put("conflicts", "SELECT row_to_json(t)::text FROM conflicts t WHERE split_part(entity_key, '/', 2) LIKE ?");
     try (Connection c = replay.getBean(DataSource.class).getConnection()) {
-      for (final Map.Entry<String, String> q : queries.entrySet()) {
-        try (PreparedStatement s = c.prepareStatement(q.getValue())) {
-          s.setString(1, prefix + "%");
-          final ResultSet rs = s.executeQuery();
-          while (rs.next()) {
-            out.add(q.getKey() + " " + rs.getString(1).replace(prefix, "P"));
-          }
-        }
-      }
+      final StoreDump dump = StoreDump.of(c, replay.getBean(Driver.class), prefix, true, line -> line.replace(prefix, "P"));
+      assertThat(dump.isEmpty()).isFalse();
+      final List<String> all = new ArrayList<>(dump.rows());
+      all.addAll(dump.graph());
+      return all;
     }
-    for (final Record r : replay.getBean(Driver.class).executableQuery(
-            "MATCH (n) WHERE coalesce(n.uri, n.uuid, n.name, '') STARTS WITH $p OPTIONAL MATCH (n)-[x]->(m) "
-                + "RETURN labels(n) AS l, properties(n) AS n, type(x) AS t, properties(x) AS x, properties(m) AS m")
-        .withParameters(Map.of("p", prefix)).execute().records()) {
-      out.add(("graph " + r.get("l").asList() + " " + new TreeMap<>(r.get("n").asMap()) + " " + (r.get("t").isNull() ? "" : r.get("t").asString() + " "
-          + new TreeMap<>(r.get("x").asMap()) + " " + new TreeMap<>(r.get("m").asMap()))).replace(prefix, "P"));
-    }
-    out.sort(String::compareTo);
-    assertThat(out).isNotEmpty();
-    return out;
   }
 }

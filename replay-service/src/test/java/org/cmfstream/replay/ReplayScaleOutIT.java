@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,12 +18,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.IndexedRecord;
@@ -54,7 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Record;
 
 /**
  * Scale-out, as operators run it (DESIGN.md, "replay-service ... scales by running more copies"):
@@ -75,13 +71,13 @@ class ReplayScaleOutIT {
   @Test
   void shouldEndWithTheStateOfASingleCopyWhenOneOfThreeCopiesIsKilledMidReplay() throws Exception {
     // given: the journal replayed by one copy
-    final Dump single;
+    final StoreDump single;
     try (LocalStack stack = LocalStack.startWithoutShutdownHook(dir.resolve("single"))) {
       final int uploads = publish(stack.endpoints());
       final List<Process> copies = List.of(startCopy(stack.endpoints(), "single-0"));
       try {
         awaitApplied(stack.endpoints(), uploads);
-        single = Dump.of(stack.endpoints());
+        single = dump(stack.endpoints());
       } finally {
         stop(copies);
       }
@@ -89,7 +85,7 @@ class ReplayScaleOutIT {
     assertThat(single.rows()).hasSizeGreaterThan(PIPELINES * RUNS * STAGES.length);
 
     // when: the same journal replayed by three copies, one of them SIGKILLed halfway
-    final Dump scaled;
+    final StoreDump scaled;
     try (LocalStack stack = LocalStack.startWithoutShutdownHook(dir.resolve("scaled"))) {
       final int uploads = publish(stack.endpoints());
       final List<Process> copies = new ArrayList<>();
@@ -106,7 +102,7 @@ class ReplayScaleOutIT {
         System.out.printf(Locale.ROOT, "killed one of three replay copies with SIGKILL at %,d of %,d executions%n", atKill, expected);
         assertThat(atKill).isLessThan(expected);
         awaitApplied(stack.endpoints(), uploads);
-        scaled = Dump.of(stack.endpoints());
+        scaled = dump(stack.endpoints());
       } finally {
         stop(copies);
       }
@@ -252,32 +248,10 @@ class ReplayScaleOutIT {
     }
   }
 
-  /** Both projections whole, as sorted text; the sinks' own offsets left out (they differ with every run's aborted transactions). */
-  private record Dump(List<String> rows, List<String> graph) {
-
-    static Dump of(final StackEndpoints stack) throws SQLException {
-      final List<String> rows = new ArrayList<>();
-      try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
-          Statement s = c.createStatement()) {
-        for (final String table : List.of("pipelines", "stages", "executions", "artifacts", "events", "metrics", "conflicts", "site_watermarks", "barriers")) {
-          try (ResultSet rs = s.executeQuery("SELECT row_to_json(t)::text FROM " + table + " t ORDER BY 1")) {
-            while (rs.next()) {
-              rows.add(table + " " + rs.getString(1));
-            }
-          }
-        }
-      }
-      final List<String> graph = new ArrayList<>();
-      try (Driver driver = GraphDatabase.driver(stack.boltUri(), AuthTokens.none())) {
-        for (final Record r : driver.executableQuery(
-                "MATCH (n) WHERE NOT n:SinkOffset OPTIONAL MATCH (n)-[x]->(m) "
-                    + "RETURN labels(n) AS l, properties(n) AS n, type(x) AS t, properties(x) AS x, properties(m) AS m").execute().records()) {
-          graph.add(r.get("l").asList() + " " + new TreeMap<>(r.get("n").asMap()) + " " + (r.get("t").isNull() ? "" : r.get("t").asString() + " "
-              + new TreeMap<>(r.get("x").asMap()) + " " + new TreeMap<>(r.get("m").asMap())));
-        }
-      }
-      graph.sort(String::compareTo);
-      return new Dump(rows, graph);
+  private static StoreDump dump(final StackEndpoints stack) throws SQLException {
+    try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
+        Driver driver = GraphDatabase.driver(stack.boltUri(), AuthTokens.none())) {
+      return StoreDump.of(c, driver, null, false, line -> line);
     }
   }
 }
