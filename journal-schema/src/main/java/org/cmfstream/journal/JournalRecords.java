@@ -32,12 +32,13 @@ public final class JournalRecords {
    * @param body one of the fact records of the schema
    */
   public static JournalRecord of(final String site, final Long seq, final Instant eventTime, final String upload, final IndexedRecord body) {
+    // hashOf(body).hex(), without checking again the digits just written: once per record ingested.
     return JournalRecord.newBuilder()
         .setSite(site)
         .setSeq(seq)
         .setEventTime(eventTime)
         .setUpload(upload)
-        .setContentHash(hashOf(body).hex())
+        .setContentHash(ContentHash.hexOfRecord(body.getSchema().getName(), body))
         .setBody(body)
         .build();
   }

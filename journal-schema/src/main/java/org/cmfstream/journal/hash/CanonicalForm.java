@@ -41,6 +41,9 @@ import org.apache.avro.util.Utf8;
  *   <li>Avro records: the map of their fields; Avro strings and enum symbols: strings; instants:
  *       epoch milliseconds.
  * </ul>
+ *
+ * <p>This text is the definition. {@link ContentHash} hashes the same bytes written directly by
+ * {@code CanonicalBytes}, which {@code CanonicalBytesTest} holds equal to {@link #bytes}.
  */
 public final class CanonicalForm {
 

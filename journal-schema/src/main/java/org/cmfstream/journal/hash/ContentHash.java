@@ -22,21 +22,64 @@ public record ContentHash(String hex) {
 
   private static final HexFormat HEX = HexFormat.of();
 
+  /**
+   * A canonical writer and a digest per thread: every journal record is hashed on the way in, and
+   * neither a fresh digest (a provider look-up) nor the canonical text need be made for each.
+   */
+  private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+
   public ContentHash {
     Objects.requireNonNull(hex, "hex");
-    if (!hex.matches("[0-9a-f]{64}")) {
+    if (!isHex64(hex)) {
       throw new IllegalArgumentException("not a SHA-256 hex digest: " + hex);
     }
   }
 
   /** The hash of {@code facts}: maps, sets, lists, strings, numbers, booleans and nulls. */
   public static ContentHash of(final Object facts) {
-    return new ContentHash(HEX.formatHex(sha256().digest(CanonicalForm.bytes(facts))));
+    final Hasher hasher = HASHER.get();
+    hasher.canonical.reset();
+    hasher.canonical.write(facts);
+    return new ContentHash(hasher.hex());
   }
 
   /** The hash of an Avro record's fields plus {@code "kind": kind}: see {@link CanonicalForm#record}. */
   public static ContentHash ofRecord(final String kind, final org.apache.avro.generic.IndexedRecord record) {
-    return new ContentHash(HEX.formatHex(sha256().digest(CanonicalForm.record(kind, record).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return new ContentHash(hexOfRecord(kind, record));
+  }
+
+  /** The {@link #hex} of {@link #ofRecord}, without checking again the digits just written. */
+  public static String hexOfRecord(final String kind, final org.apache.avro.generic.IndexedRecord record) {
+    final Hasher hasher = HASHER.get();
+    hasher.canonical.reset();
+    hasher.canonical.writeRecord(kind, record);
+    return hasher.hex();
+  }
+
+  /** {@code [0-9a-f]{64}}, without compiling a pattern for each hash. */
+  private static boolean isHex64(final String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      final char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One thread's canonical writer and digest. */
+  private static final class Hasher {
+    final CanonicalBytes canonical = new CanonicalBytes();
+    final MessageDigest sha256 = sha256();
+
+    String hex() {
+      // Updated only here, and digest() resets it for the next value.
+      canonical.digestInto(sha256);
+      return HEX.formatHex(sha256.digest());
+    }
   }
 
   private static MessageDigest sha256() {
