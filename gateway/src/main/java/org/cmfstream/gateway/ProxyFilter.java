@@ -14,12 +14,18 @@ import org.reactivestreams.Publisher;
 
 /**
  * Forwards every request, except the gateway's own {@code /health}, to the service the {@link
- * RouteTable} names. Bodies stream through in both directions; nothing is buffered whole.
+ * RouteTable} names. Bodies stream through in both directions; nothing is buffered whole, so the
+ * gateway's {@code micronaut.server.max-request-size} can match ingest-service's at no cost in
+ * memory.
  */
 @Filter(Filter.MATCH_ALL_PATTERN)
 final class ProxyFilter implements HttpServerFilter {
 
-  /** Served by the gateway itself; {@code /api/...} health of the services stays reachable. */
+  /**
+   * Served by the gateway itself: the state of the two services behind it. Only this exact path:
+   * the per-dependency routes ({@code /health/database}, {@code /health/neo4j}, {@code
+   * /health/storage}, {@code /health/kafka}) are query-service's, and forwarded like any read.
+   */
   private static final String OWN_HEALTH = "/health";
 
   private final ProxyHttpClient client;
@@ -33,7 +39,7 @@ final class ProxyFilter implements HttpServerFilter {
   @Override
   public Publisher<MutableHttpResponse<?>> doFilter(final HttpRequest<?> request, final ServerFilterChain chain) {
     final String path = request.getPath();
-    if (path.equals(OWN_HEALTH) || path.startsWith(OWN_HEALTH + "/")) {
+    if (path.equals(OWN_HEALTH)) {
       return chain.proceed(request);
     }
     final URI target = settings.target(RouteTable.route(request.getMethod(), path));

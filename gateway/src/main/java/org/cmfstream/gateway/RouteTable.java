@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 /**
  * The front door's routing rule (DESIGN.md, "One public URL"): writes go to ingest-service and
  * reads to query-service, with the exceptions the cmf protocol and the native API need. Paths are
- * matched with and without the {@code /api} prefix, since the services serve both.
+ * matched with and without the {@code /api} prefix, since the services serve both. The
+ * per-dependency health routes ({@code /health/database}, {@code /health/neo4j}, {@code
+ * /health/storage}, {@code /health/kafka}) are reads, answered by query-service, which checks all
+ * four; only {@code /health} itself is the gateway's own ({@link ProxyFilter}).
  *
  * <p>The rule is a pure function of method and path, so that nginx or an ingress in a cluster can
  * express the same table (see {@code deploy/k8s}).

@@ -63,6 +63,15 @@ class RouteTableTest {
     "PUT, /api/v1/artifacts/0123456789abcdef0123456789abcdef, INGEST",
     "PUT, /v1/artifacts/0123456789abcdef0123456789abcdef.dir, INGEST",
     "DELETE, /api/schedule-sync/3, INGEST",
+    // each dependency's health: query-service checks all four, with and without the /api prefix
+    "GET, /health/database, QUERY",
+    "GET, /health/neo4j, QUERY",
+    "GET, /health/storage, QUERY",
+    "GET, /health/kafka, QUERY",
+    "GET, /api/health/database, QUERY",
+    "GET, /api/health/neo4j, QUERY",
+    "GET, /api/health/storage, QUERY",
+    "GET, /api/health/kafka, QUERY",
   })
   void shouldSendWritesToIngestAndReadsToQuery(final HttpMethod method, final String path, final Route expected) {
     assertThat(RouteTable.route(method, path)).isEqualTo(expected);
