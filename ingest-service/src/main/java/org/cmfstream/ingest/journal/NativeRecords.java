@@ -53,7 +53,7 @@ public final class NativeRecords {
    * The fact record of each kind, made by its constructor: no reflective class loading, which
    * Avro 1.12 would check against its list of trusted classes.
    */
-  private static final Map<String, Supplier<SpecificRecordBase>> KINDS =
+  static final Map<String, Supplier<SpecificRecordBase>> KINDS =
       Map.of(
           "pipeline", PipelineFact::new,
           "stage", StageFact::new,
@@ -85,6 +85,15 @@ public final class NativeRecords {
    * @param ndjson whether the body is NDJSON rather than a JSON array
    */
   public static List<JournalRecord> read(
+      final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
+    // Most uploads are valid: read them in one streaming pass. The tree below stays the
+    // definition, and answers every upload the streaming pass is not sure of, errors included.
+    final List<JournalRecord> streamed = StreamedRecords.read(body, ndjson, site, upload, received, maxRecords);
+    return streamed != null ? streamed : readTree(body, ndjson, site, upload, received, maxRecords);
+  }
+
+  /** {@link #read} through a JSON tree: slower, and what decides every answer but the records. */
+  static List<JournalRecord> readTree(
       final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
     final List<JsonNode> nodes = ndjson ? lines(body, maxRecords) : array(body, maxRecords);
     if (nodes.isEmpty()) {
@@ -238,10 +247,11 @@ public final class NativeRecords {
         return null;
       }
       case ENUM -> {
-        if (!v.isTextual() || !schema.getEnumSymbols().contains(v.asText())) {
+        final Object symbol = v.isTextual() ? enumSymbol(schema, v.asText()) : null;
+        if (symbol == null) {
           throw wrongType(where, "one of " + schema.getEnumSymbols(), v);
         }
-        return enumValue(ENUMS.get(schema.getFullName()), v.asText());
+        return symbol;
       }
       case MAP -> {
         if (!v.isObject()) {
@@ -259,6 +269,11 @@ public final class NativeRecords {
       }
       default -> throw new IllegalStateException("the journal schema has no " + schema.getType() + " fields");
     }
+  }
+
+  /** The enum constant of {@code symbol} in the enum {@code schema}, or null if it has no such symbol. */
+  static Object enumSymbol(final Schema schema, final String symbol) {
+    return schema.hasEnumSymbol(symbol) ? enumValue(ENUMS.get(schema.getFullName()), symbol) : null;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
