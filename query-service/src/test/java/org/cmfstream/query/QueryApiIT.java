@@ -49,9 +49,10 @@ class QueryApiIT implements TestPropertyProvider {
   }
 
   @ParameterizedTest
-  @CsvSource({"database", "neo4j", "storage", "kafka"})
-  void shouldReportEachDependencyOnItsOwnRoute(final String dependency) {
-    final HttpResponse<Map<String, Object>> response = client.toBlocking().exchange(HttpRequest.GET("/health/" + dependency), MAP);
+  @CsvSource({"/health, database", "/health, neo4j", "/health, storage", "/health, kafka",
+      "/api/health, database", "/api/health, neo4j", "/api/health, storage", "/api/health, kafka"})
+  void shouldReportEachDependencyOnItsOwnRoute(final String base, final String dependency) {
+    final HttpResponse<Map<String, Object>> response = client.toBlocking().exchange(HttpRequest.GET(base + "/" + dependency), MAP);
 
     assertThat(response.code()).isEqualTo(200);
     assertThat(response.body()).containsEntry("name", dependency).containsEntry("status", "UP");

@@ -21,9 +21,10 @@ import reactor.core.publisher.Mono;
  * One route per dependency: {@code /health/database}, {@code /health/neo4j},
  * {@code /health/storage} and {@code /health/kafka}, so an operator (or a probe) can tell which
  * store is down; 200 when UP, 503 when not. Each is the matching part of Micronaut's own
- * {@code /health} answer, so the two can never disagree.
+ * {@code /health} answer, so the two can never disagree. They answer under {@code /api} too: the
+ * front door forwards both forms unchanged, and keeps only {@code /health} itself for its own.
  */
-@Controller("/health")
+@Controller
 @Tag(name = "health")
 final class DependencyHealthController {
 
@@ -40,25 +41,25 @@ final class DependencyHealthController {
   }
 
   @Operation(summary = "PostgreSQL")
-  @Get("/database")
+  @Get(uris = {"/health/database", "/api/health/database"})
   Mono<HttpResponse<String>> database() {
     return check("database");
   }
 
   @Operation(summary = "Neo4j")
-  @Get("/neo4j")
+  @Get(uris = {"/health/neo4j", "/api/health/neo4j"})
   Mono<HttpResponse<String>> neo4j() {
     return check("neo4j");
   }
 
   @Operation(summary = "the S3 bucket")
-  @Get("/storage")
+  @Get(uris = {"/health/storage", "/api/health/storage"})
   Mono<HttpResponse<String>> storage() {
     return check("storage");
   }
 
   @Operation(summary = "Kafka")
-  @Get("/kafka")
+  @Get(uris = {"/health/kafka", "/api/health/kafka"})
   Mono<HttpResponse<String>> kafka() {
     return check("kafka");
   }
