@@ -291,11 +291,16 @@ class SideFilesIT implements TestPropertyProvider {
     }
 
     @Test
-    void shouldAnswerAnUnknownNamedFileWith404() {
-      final HttpResponse<byte[]> get = http.get("/api/download-python-env?list_of_files=" + unique("absent") + ".txt");
+    void shouldAnswerAnUnknownNamedFileWith200AndAnErrorAsTheRealServerDoes() {
+      // given
+      final String absent = unique("absent") + ".txt";
 
-      assertThat(get.statusCode()).isEqualTo(404);
-      assertThat(json(get)).containsKey("detail");
+      // when
+      final HttpResponse<byte[]> get = http.get("/api/download-python-env?list_of_files=" + absent);
+
+      // then: cmf-protocol.md, section 1.1, "Errors are 200 {"error": ...}"
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(json(get)).containsExactly(Map.entry("error", "File " + absent + " does not exist"));
     }
 
     private Map<String, String> unzip(final byte[] zip) throws IOException {

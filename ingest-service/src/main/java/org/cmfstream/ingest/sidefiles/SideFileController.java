@@ -27,11 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.cmfstream.ingest.storage.ObjectStore;
@@ -179,15 +178,17 @@ final class SideFileController {
       final List<String> keys = new ArrayList<>();
       final boolean named = listOfFiles != null && !listOfFiles.isEmpty();
       if (named) {
-        final Set<String> names = new LinkedHashSet<>();
+        // Each stored name, with the name the client asked for it by.
+        final Map<String, String> names = new LinkedHashMap<>();
         for (final String file : listOfFiles) {
-          names.add(FileNames.basename(file, "list_of_files"));
+          names.putIfAbsent(FileNames.basename(file, "list_of_files"), file);
         }
-        final List<String> wanted = names.stream().map(n -> ENV + n).toList();
+        final List<String> wanted = names.keySet().stream().map(n -> ENV + n).toList();
         final List<Optional<ObjectStore.Stat>> stats = store.statAll(wanted);
         for (int i = 0; i < wanted.size(); i++) {
           if (stats.get(i).isEmpty()) {
-            return Problems.cmf(404, "not_found", "File not found: " + wanted.get(i).substring(ENV.length()));
+            // The real server answers 200 with an error, which the client prints (cmf-protocol.md, section 1.1).
+            return HttpResponse.ok(Map.of("error", "File " + names.get(wanted.get(i).substring(ENV.length())) + " does not exist"));
           }
         }
         keys.addAll(wanted);
