@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,15 +95,14 @@ public final class LocalStack implements AutoCloseable {
     final long started = System.nanoTime();
     final StackPorts ports = StackPorts.in(dataDir);
     final int kafkaPort = ports.port("kafka");
-    final int controllerPort = ports.port("kafka.controller");
     final int boltPort = ports.port("neo4j.bolt");
     final int s3Port = ports.port("s3");
     final int pgPort = ports.port("postgres");
 
-    final ChildProcess kafka = server("kafka", "-Xmx512m", String.valueOf(kafkaPort), String.valueOf(controllerPort));
-    final ChildProcess neo4j = server("neo4j", "-Xmx512m", String.valueOf(boltPort));
-    final ChildProcess s3 = server("s3", "-Xmx256m", String.valueOf(s3Port), S3_ACCESS_KEY, S3_SECRET_KEY);
-    final ChildProcess postgres = server("postgres", "-Xmx192m", String.valueOf(pgPort));
+    final ChildProcess kafka = launch("kafka");
+    final ChildProcess neo4j = launch("neo4j");
+    final ChildProcess s3 = launch("s3");
+    final ChildProcess postgres = launch("postgres");
 
     endpoints =
         new StackEndpoints(
@@ -122,6 +124,71 @@ public final class LocalStack implements AutoCloseable {
         CompletableFuture.runAsync(() -> checks.awaitS3(s3)),
         CompletableFuture.runAsync(() -> checks.awaitPostgres(postgres)));
     LOG.info("local stack ready in {} ms under {}", (System.nanoTime() - started) / 1_000_000, dataDir);
+  }
+
+  /** Starts the server of {@code kind} on its registered ports and its data directory. */
+  private ChildProcess launch(final String kind) {
+    final StackPorts ports = StackPorts.in(dataDir);
+    return switch (kind) {
+      case "kafka" -> server(kind, "-Xmx512m", String.valueOf(ports.port("kafka")), String.valueOf(ports.port("kafka.controller")));
+      case "neo4j" -> server(kind, "-Xmx512m", String.valueOf(ports.port("neo4j.bolt")));
+      case "s3" -> server(kind, "-Xmx256m", String.valueOf(ports.port("s3")), S3_ACCESS_KEY, S3_SECRET_KEY);
+      case "postgres" -> server(kind, "-Xmx192m", String.valueOf(ports.port("postgres")));
+      default -> throw new IllegalArgumentException("no server " + kind);
+    };
+  }
+
+  /**
+   * Stops one server, as an outage would: SIGTERM, then SIGKILL after the stop timeout; its data
+   * stays. For fault-injection tests; {@link #restart} brings it back.
+   *
+   * @param kind {@code kafka}, {@code neo4j}, {@code s3} or {@code postgres}
+   */
+  public synchronized void stop(final String kind) {
+    server(kind).close();
+    if (kind.equals("postgres")) {
+      // The postmaster may outlive its JVM by a moment; the restart needs its port and lock file.
+      for (final long pid : LocalPostgres.pids(dataDir.resolve("postgres"))) {
+        ProcessHandle.of(pid).ifPresent(LocalStack::awaitExit);
+      }
+    }
+  }
+
+  private static void awaitExit(final ProcessHandle process) {
+    try {
+      process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      process.destroyForcibly();
+      process.onExit().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts a server that {@link #stop} stopped (or that died) again, on the same ports and data
+   * directory, and returns once it passes its health check. Clients configured with the stack's
+   * endpoints reconnect to it unchanged.
+   *
+   * @throws IllegalStateException if the server is still running, or does not become healthy in time
+   */
+  public synchronized void restart(final String kind) {
+    final ChildProcess old = server(kind);
+    if (old.isAlive()) {
+      throw new IllegalStateException(kind + " is still running; stop it first");
+    }
+    servers.remove(old);
+    final ChildProcess fresh = launch(kind);
+    final HealthChecks checks = new HealthChecks(endpoints, STARTUP_TIMEOUT);
+    switch (kind) {
+      case "kafka" -> checks.awaitKafka(fresh);
+      case "neo4j" -> checks.awaitNeo4j(fresh);
+      case "s3" -> checks.awaitS3(fresh);
+      default -> checks.awaitPostgres(fresh);
+    }
+    LOG.info("{} restarted under {}", kind, dataDir);
   }
 
   /** The port registry of this stack's data directory, for processes started beside it. */
