@@ -33,6 +33,7 @@ import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.JournalCodec;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
+import org.cmfstream.testing.StoreDump;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;

@@ -46,6 +46,7 @@ import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.journal.JournalRecords;
 import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.JournalCodec;
+import org.cmfstream.testing.StoreDump;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.AuthTokens;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright the cmf-stream authors
-package org.cmfstream.replay;
+package org.cmfstream.testing;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.neo4j.driver.Driver;
@@ -21,10 +22,13 @@ import org.neo4j.driver.Record;
  * its outgoing edges. The sinks' own offsets are left out: they count Kafka offsets, which differ
  * with every run's aborted transactions.
  *
+ * <p>Shared by the replay's integration tests and the fault-injection suite of the end-to-end
+ * tests, which compare a run under faults with a clean run of the same workload.
+ *
  * @param rows the PostgreSQL rows, {@code <table> <row as JSON>}
  * @param graph the Neo4j nodes and edges
  */
-record StoreDump(List<String> rows, List<String> graph) {
+public record StoreDump(List<String> rows, List<String> graph) {
 
   /** Each projection table and the column that holds its entities' identities. */
   private static final Map<String, String> TABLES = new LinkedHashMap<>();
@@ -42,17 +46,44 @@ record StoreDump(List<String> rows, List<String> graph) {
   }
 
   /**
+   * What depends on who uploaded the facts, in which uploads: the barriers carry each upload's id
+   * and counts (a repeated upload counts duplicates), the watermarks each site's name.
+   */
+  private static final Set<String> PER_UPLOAD_TABLES = Set.of("site_watermarks", "barriers");
+
+  /**
    * The whole stores, or only the entities whose identity starts with {@code prefix}.
    *
    * @param withoutIds leave out the integer ids, which are derived from identities (so that two
    *     runs under different prefixes can be compared)
    * @param text applied to every line, e.g. to take a prefix out
    */
-  static StoreDump of(final Connection db, final Driver driver, final String prefix, final boolean withoutIds, final UnaryOperator<String> text)
+  public static StoreDump of(final Connection db, final Driver driver, final String prefix, final boolean withoutIds, final UnaryOperator<String> text)
+      throws SQLException {
+    return of(db, driver, prefix, withoutIds, text, true);
+  }
+
+  /**
+   * The central state alone: every entity, event, metric and conflict in both stores, without the
+   * barriers and site watermarks, which tell how and by whom it was uploaded, and without the
+   * time each change arrived. The same facts uploaded once, twice, by two sites or over a cut link
+   * give the same central state.
+   */
+  public static StoreDump centralState(final Connection db, final Driver driver) throws SQLException {
+    return of(db, driver, null, false, line -> line, false);
+  }
+
+  private static StoreDump of(
+      final Connection db, final Driver driver, final String prefix, final boolean withoutIds, final UnaryOperator<String> text, final boolean perUpload)
       throws SQLException {
     final List<String> rows = new ArrayList<>();
     for (final Map.Entry<String, String> table : TABLES.entrySet()) {
-      final String json = withoutIds ? "(row_to_json(t)::jsonb - 'id')::text" : "row_to_json(t)::text";
+      if (!perUpload && PER_UPLOAD_TABLES.contains(table.getKey())) {
+        continue;
+      }
+      // Without the per-upload tables, also without synced (V004): when a change arrived here,
+      // which differs between two runs of the same journal by design.
+      final String json = !perUpload ? "(row_to_json(t)::jsonb - 'synced')::text" : withoutIds ? "(row_to_json(t)::jsonb - 'id')::text" : "row_to_json(t)::text";
       final String where = prefix == null ? "" : " WHERE " + table.getValue() + " LIKE ?";
       try (PreparedStatement s = db.prepareStatement("SELECT " + json + " FROM " + table.getKey() + " t" + where)) {
         if (prefix != null) {
@@ -69,8 +100,9 @@ record StoreDump(List<String> rows, List<String> graph) {
     final List<String> graph = new ArrayList<>();
     final Map<String, Object> parameters = new TreeMap<>();
     parameters.put("p", prefix == null ? "" : prefix);
+    parameters.put("barriers", perUpload);
     for (final Record r : driver.executableQuery(
-            "MATCH (n) WHERE NOT n:SinkOffset AND ($p = '' OR coalesce(n.uri, n.uuid, n.name, '') STARTS WITH $p) OPTIONAL MATCH (n)-[x]->(m) "
+            "MATCH (n) WHERE NOT n:SinkOffset AND ($barriers OR NOT n:Barrier) AND ($p = '' OR coalesce(n.uri, n.uuid, n.name, '') STARTS WITH $p) OPTIONAL MATCH (n)-[x]->(m) "
                 + "RETURN labels(n) AS l, properties(n) AS n, type(x) AS t, properties(x) AS x, properties(m) AS m")
         .withParameters(parameters).execute().records()) {
       graph.add(text.apply(r.get("l").asList() + " " + new TreeMap<>(r.get("n").asMap()) + " " + (r.get("t").isNull() ? "" : r.get("t").asString() + " "
@@ -80,7 +112,8 @@ record StoreDump(List<String> rows, List<String> graph) {
     return new StoreDump(rows, graph);
   }
 
-  boolean isEmpty() {
+  /** Whether both stores hold nothing (of the prefix asked for). */
+  public boolean isEmpty() {
     return rows.isEmpty() && graph.isEmpty();
   }
 }
