@@ -203,6 +203,14 @@ final class CmfArtifactController {
     if (names.isEmpty()) {
       throw new StorageUnavailable("this ingest-service has no database to look artifact names up in", null);
     }
+    // PostgreSQL text cannot hold a NUL, so no stored name has one; asking would fail as if the
+    // database were down (a 503), when the answer is simply that there is no such thing.
+    if (pipeline.indexOf('\0') >= 0) {
+      throw new BadInput(404, "pipeline_not_found", "Pipeline " + pipeline.replace('\0', '?') + " not found.");
+    }
+    if (name.indexOf('\0') >= 0) {
+      throw new BadInput(404, "artifact_not_found", "Artifact " + name.replace('\0', '?') + " not found in pipeline " + pipeline + ".");
+    }
     final Optional<ArtifactNames.Found> found = names.get().find(pipeline, name);
     if (found.isEmpty()) {
       if (!names.get().pipelineExists(pipeline)) {

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -47,7 +51,11 @@ final class DirManifest {
    * @throws BadInput 422 {@code invalid-dir-manifest} naming the first thing wrong
    */
   static long read(final InputStream in, final Consumer<Entry> each) throws IOException {
-    try (JsonParser p = Json.factory().createParser(in)) {
+    // A strict decoder: Jackson's byte parser reads an overlong '/' (C0 AF) as '/' and does not
+    // check what it skips; DVC's Python, reading the manifest back, would refuse both.
+    final InputStreamReader utf8 =
+        new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+    try (JsonParser p = Json.factory().createParser(utf8)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         throw invalid("a .dir manifest is a JSON array of {\"md5\": ..., \"relpath\": ...} objects");
       }
@@ -65,6 +73,8 @@ final class DirManifest {
       return count;
     } catch (JsonProcessingException e) {
       throw invalid("it is not valid JSON: " + e.getOriginalMessage());
+    } catch (CharacterCodingException e) {
+      throw invalid("it holds bytes that are not UTF-8");
     }
   }
 

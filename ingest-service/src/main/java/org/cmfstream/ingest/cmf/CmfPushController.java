@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.ingest.cmf;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -57,7 +58,7 @@ final class CmfPushController {
 
   @Post(uris = {"/mlmd_push", "/api/mlmd_push"}, produces = MediaType.APPLICATION_JSON)
   @Consumes(MediaType.ALL)
-  HttpResponse<Map<String, Object>> push(final HttpRequest<?> request, @Body final InputStream body) {
+  HttpResponse<Map<String, Object>> push(final HttpRequest<?> request, @Nullable @Body final InputStream body) {
     try {
       Bodies.checkDeclaredLength(request, limits.maxPushBytes());
       final String type = Bodies.mediaType(request);
@@ -65,7 +66,8 @@ final class CmfPushController {
         throw new BadInput(415, "unsupported_media_type", "send the push as application/json, not " + type);
       }
       Bodies.checkEncoding(request);
-      try (SpooledPush push = SpooledPush.spool(body, limits.maxPushBytes(), limits.spool())) {
+      // No body at all is the empty body: FastAPI's 422 in the cmf shape, not the framework's 400.
+      try (SpooledPush push = SpooledPush.spool(body != null ? body : InputStream.nullInputStream(), limits.maxPushBytes(), limits.spool())) {
         final String upload = UUID.randomUUID().toString();
         final String site = CmfPushTranslator.siteOf(push.pipelineName());
         final CmfPushTranslator.Outcome outcome = push.translate(site, upload, Instant.now());

@@ -303,7 +303,10 @@ public final class CmfPushTranslator {
         }
         text(artifact, "uri", "artifact");
         text(artifact, "type", "artifact " + artifact.path("uri").asText());
+        optionalText(artifact, "name", "artifact " + artifact.path("uri").asText());
       }
+      optionalText(execution, "name", "execution " + uuids(execution));
+      optionalText(execution, "type", "execution " + uuids(execution));
     }
 
     private void execution(final String stageName, final JsonNode execution) {
@@ -393,6 +396,17 @@ public final class CmfPushTranslator {
       throw BadInput.unprocessable("invalid_dump", what + " has no '" + field + "' string");
     }
     return value.asText();
+  }
+
+  /**
+   * A field that may be absent or null, but is a string when present: a name that is a list or
+   * an object would otherwise be stored as "" (asText of a container), silently.
+   */
+  private static void optionalText(final JsonNode node, final String field, final String what) {
+    final JsonNode value = node.get(field);
+    if (value != null && !value.isNull() && !value.isTextual()) {
+      throw BadInput.unprocessable("invalid_dump", what + ": '" + field + "' must be a string, not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
   }
 
   private static Long longOrNull(final JsonNode node) {

@@ -3,14 +3,16 @@
 package org.cmfstream.ingest.cmf;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +121,8 @@ final class SpooledPush implements AutoCloseable {
         execUuid = execAlias;
       }
       execUuid = execUuid == null || execUuid.isBlank() ? null : execUuid.trim();
-    } catch (StreamReadException e) {
+    } catch (JsonProcessingException e) {
+      // Parse errors and the reader's limits (nesting deeper than 200 levels) alike: the client's mistake.
       throw BadInput.unprocessable("malformed-json", "the request body is not valid JSON: " + e.getOriginalMessage());
     }
   }
@@ -142,14 +145,19 @@ final class SpooledPush implements AutoCloseable {
       if (in.read() != '"') {
         throw new IllegalStateException("json_payload does not start where the first pass found it");
       }
-      try (JsonParser dump = Json.factory().createParser(new JsonStringReader(new InputStreamReader(in, StandardCharsets.UTF_8)))) {
+      // Strict: a lenient reader would turn bytes that are not UTF-8 into U+FFFD and store them so.
+      final InputStreamReader utf8 =
+          new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+      try (JsonParser dump = Json.factory().createParser(new JsonStringReader(utf8))) {
         final CmfPushTranslator.Outcome outcome = CmfPushTranslator.translate(dump, pipelineName, execUuid, site, upload, received, records);
         if (dump.nextToken() != null) {
           throw BadInput.unprocessable("malformed-json", "json_payload has content after its JSON object");
         }
         return outcome;
-      } catch (StreamReadException e) {
+      } catch (JsonProcessingException e) {
         throw BadInput.unprocessable("malformed-json", "json_payload is not valid JSON: " + e.getOriginalMessage());
+      } catch (CharacterCodingException e) {
+        throw BadInput.unprocessable("malformed-json", "json_payload holds bytes that are not UTF-8");
       } catch (IOException e) {
         if (e.getMessage() != null && e.getMessage().contains("json_payload")) {
           throw BadInput.unprocessable("malformed-json", e.getMessage());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,6 +61,23 @@ class DirManifestTest {
 
     assertThat(bad.status()).isEqualTo(422);
     assertThat(bad.type()).isEqualTo("invalid-dir-manifest");
+  }
+
+  /** Issue #7's bad-input campaign: Jackson's byte parser read an overlong '/' (C0 AF) as '/', and the manifest was stored. */
+  @Test
+  void shouldRefuseBytesThatAreNotUtf8() {
+    for (final byte[] bad : new byte[][] {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}}) {
+      final ByteArrayOutputStream manifest = new ByteArrayOutputStream();
+      manifest.writeBytes("[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a".getBytes(StandardCharsets.UTF_8));
+      manifest.writeBytes(bad);
+      manifest.writeBytes("b\"}]".getBytes(StandardCharsets.UTF_8));
+
+      final BadInput refused = catchThrowableOfType(BadInput.class, () -> DirManifest.read(new ByteArrayInputStream(manifest.toByteArray()), e -> {}));
+
+      assertThat(refused).as("%02x...", bad[0]).isNotNull();
+      assertThat(refused.status()).isEqualTo(422);
+      assertThat(refused.type()).isEqualTo("invalid-dir-manifest");
+    }
   }
 
   private static ByteArrayInputStream stream(final String text) {

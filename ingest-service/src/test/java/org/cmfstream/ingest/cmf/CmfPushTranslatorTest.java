@@ -185,6 +185,21 @@ class CmfPushTranslatorTest {
       ((ObjectNode) nested.at("/Pipeline/0/stages/0/executions/0/custom_properties")).putObject("deep").put("x", 1);
       assertThatThrownBy(() -> translate(nested, null)).isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.detail()).contains("deep"));
     }
+
+    /** Issue #7's bad-input campaign: a name that was a list was stored as "" and the push answered success. */
+    @Test
+    void shouldRejectNamesAndTypesThatAreNoStrings() {
+      for (final String pointer : List.of("/Pipeline/0/stages/0/executions/0/events/0/artifact", "/Pipeline/0/stages/0/executions/0")) {
+        final JsonNode dump = Fixtures.json(Fixtures.REAL_DUMP);
+        ((ObjectNode) dump.at(pointer)).putArray("name").add("x");
+
+        assertThatThrownBy(() -> translate(dump, null))
+            .isInstanceOfSatisfying(BadInput.class, e -> {
+              assertThat(e.status()).isEqualTo(422);
+              assertThat(e.detail()).contains("'name' must be a string");
+            });
+      }
+    }
   }
 
   private static List<String> hashes(final List<JournalRecord> records) {

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.cmf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.cmfstream.ingest.web.BadInput;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Regression tests for what issue #7's bad-input campaign (e2e-tests' {@code BadInputCampaign})
+ * found in the cmf push: a 500 for nesting beyond the reader's limit, and bytes that are not UTF-8
+ * inside {@code json_payload} stored as U+FFFD.
+ */
+class SpooledPushTest {
+
+  @TempDir Path spool;
+
+  private BadInput refused(final byte[] body) {
+    return catchThrowableOfType(BadInput.class, () -> {
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 20, spool)) {
+        push.translate("site", "upload", Instant.EPOCH);
+      }
+    });
+  }
+
+  private static byte[] utf8(final String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Nested
+  class DeepNesting {
+
+    @Test
+    void shouldRefuseNestingBeyondTheLimitInTheRequestWith422() {
+      // given
+      final byte[] body = utf8("{\"pipeline_name\":\"p\",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + ",\"json_payload\":\"{}\"}");
+      // when
+      final BadInput bad = refused(body);
+      // then
+      assertThat(bad).isNotNull();
+      assertThat(bad.status()).isEqualTo(422);
+      assertThat(bad.detail()).contains("nesting depth");
+    }
+
+    @Test
+    void shouldRefuseNestingBeyondTheLimitInTheDumpWith422() {
+      // given
+      final byte[] body = utf8("{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"x\\\": " + "[".repeat(300) + "]".repeat(300)
+          + ", \\\"Pipeline\\\": []}\"}");
+      // when
+      final BadInput bad = refused(body);
+      // then
+      assertThat(bad).isNotNull();
+      assertThat(bad.status()).isEqualTo(422);
+      assertThat(bad.detail()).contains("json_payload").contains("nesting depth");
+    }
+  }
+
+  @Nested
+  class InvalidUtf8 {
+
+    /** Sequences Jackson's byte parser lets pass while skipping a string: a surrogate, an overlong '/', beyond U+10FFFF. */
+    @Test
+    void shouldRefuseBytesThatAreNotUtf8InsideTheDumpWith422() {
+      for (final byte[] bad : new byte[][] {{(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}}) {
+        // given
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(utf8("{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\": [{\\\"name\\\": \\\"p"));
+        body.writeBytes(bad);
+        body.writeBytes(utf8("\\\", \\\"stages\\\": []}]}\"}"));
+        // when
+        final BadInput refused = refused(body.toByteArray());
+        // then
+        assertThat(refused).as("%02x...", bad[0]).isNotNull();
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.detail()).contains("UTF-8");
+      }
+    }
+  }
+}
