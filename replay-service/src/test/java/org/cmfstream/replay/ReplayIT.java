@@ -141,6 +141,35 @@ class ReplayIT implements TestPropertyProvider {
     assertThat(graphCount("MATCH (o:SinkOffset) RETURN count(o) AS n", Map.of())).isPositive();
   }
 
+  @Test
+  void shouldKeepWhenAChangeArrivedAndNonFiniteDoublesAsTaggedJson() throws Exception {
+    // given: an artifact logged long ago at its site (event time 2020) and uploaded at "arrival"
+    // (the journal record's Kafka timestamp, which ingest-service's producer sets), with a NaN and
+    // an infinite metric value
+    final String site = UniqueNames.of("edge");
+    final String upload = UniqueNames.of("upload");
+    final String uri = UniqueNames.identifier("uri");
+    // In the past: the broker refuses timestamps more than an hour ahead of its clock.
+    final long arrival = 1_750_000_000_000L;
+    final JournalRecord logged = JournalRecords.of(site, 1L, Instant.parse("2020-01-01T00:00:00Z"), upload,
+        artifact(uri, "Metrics", "metrics:" + uri, Map.of(), Map.of("accuracy", Double.NaN, "loss", Double.POSITIVE_INFINITY, "epochs", 3L)));
+    final JournalRecord barrier = JournalRecords.of(site, null, Instant.now(), upload, BatchBarrier.newBuilder().setRecords(1).build());
+
+    // when
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), null, arrival, site, JournalCodec.instance().encode(logged))).get();
+      producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), null, arrival, site, JournalCodec.instance().encode(barrier))).get();
+    }
+
+    // then: synced is the arrival, not the site's time (V004), and the doubles JSON cannot hold are tagged
+    await("the upload applied in PostgreSQL").atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM barriers WHERE upload = ?", upload) == 6);
+    assertThat(count("SELECT synced FROM artifacts WHERE uri = ?", uri)).isEqualTo(arrival);
+    assertThat(count("SELECT updated FROM artifacts WHERE uri = ?", uri)).isLessThan(arrival);
+    assertThat(text("SELECT (custom_properties -> 'accuracy')::text FROM artifacts WHERE uri = ?", uri)).isEqualTo("{\"$double\": \"NaN\"}");
+    assertThat(text("SELECT (custom_properties -> 'loss')::text FROM artifacts WHERE uri = ?", uri)).isEqualTo("{\"$double\": \"Infinity\"}");
+    assertThat(text("SELECT (custom_properties -> 'epochs')::text FROM artifacts WHERE uri = ?", uri)).isEqualTo("3");
+  }
+
   private long graphCount(final String cypher, final Map<String, Object> parameters) {
     return driver.executableQuery(cypher).withParameters(parameters).execute().records().get(0).get("n").asLong();
   }

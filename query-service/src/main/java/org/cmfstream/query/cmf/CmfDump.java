@@ -43,8 +43,11 @@ public final class CmfDump {
    *
    * @param execUuid only executions whose uuids include it (stages without one keep an empty
    *     list, as the real server's dump does), or null for every execution
-   * @param updatedAfter for the incremental form: only executions updated after it, and only the
-   *     stages that have one or were updated themselves; 0 for everything
+   * @param updatedAfter for the incremental form (cmf-protocol.md, section 4.3): only executions
+   *     that reached this server after it, and only the stages that have one or reached it after
+   *     it themselves; 0 for everything. It is compared with {@code synced}, this server's time of
+   *     arrival, not with {@code updated}, the sites' time of logging: what a site logged before a
+   *     peer's last sync but uploaded after it is new to that peer.
    */
   public static Map<String, Object> pipeline(final PipelineSnapshot snapshot, final String execUuid, final long updatedAfter) {
     final List<Object> stages = new ArrayList<>();
@@ -54,12 +57,12 @@ public final class CmfDump {
         if (execUuid != null && !execution.uuids().contains(execUuid) && !execution.uuid().equals(execUuid)) {
           continue;
         }
-        if (updatedAfter > 0 && orZero(execution.updated()) <= updatedAfter) {
+        if (updatedAfter > 0 && arrived(execution.synced(), execution.updated()) <= updatedAfter) {
           continue;
         }
         executions.add(execution(snapshot, execution));
       }
-      if (updatedAfter > 0 && executions.isEmpty() && orZero(stage.updated()) <= updatedAfter) {
+      if (updatedAfter > 0 && executions.isEmpty() && arrived(stage.synced(), stage.updated()) <= updatedAfter) {
         continue;
       }
       final Map<String, Object> s = new LinkedHashMap<>();
@@ -163,6 +166,11 @@ public final class CmfDump {
     }
     final Integer known = TYPE_IDS.get(type);
     return known != null ? known : 100 + Math.floorMod(type.hashCode(), 1_000_000);
+  }
+
+  /** When an entity last reached this server; rows from before V004 have only their update time. */
+  static long arrived(final Long synced, final Long updated) {
+    return synced != null ? synced : orZero(updated);
   }
 
   private static long orZero(final Long value) {

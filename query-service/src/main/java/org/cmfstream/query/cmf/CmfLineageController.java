@@ -92,12 +92,14 @@ final class CmfLineageController {
     return Responses.json(TangledTree.layers(nodes));
   }
 
-  @Operation(summary = "execution lineage: the ancestors of the execution whose uuid starts with {uuid}")
+  @Operation(summary = "execution lineage: the ancestors of the execution whose Execution_uuid's first 4 characters are {uuid}")
   @Get(uris = {"/execution-lineage/tangled-tree/{uuid}/{pipeline}", "/api/execution-lineage/tangled-tree/{uuid}/{pipeline}"})
   HttpResponse<String> executionLineage(@PathVariable final String uuid, @PathVariable final String pipeline) {
     final Optional<PipelineSnapshot> read = PipelineSnapshot.read(store, pipeline);
-    final Optional<Execution> start = read.flatMap(s -> s.executions().stream().filter(e -> e.joinedUuids().startsWith(uuid)).findFirst());
-    if (start.isEmpty() || uuid.isEmpty()) {
+    // The real server matches Execution_uuid.str[:4] == uuid (cmf-protocol.md, section 6.2): the
+    // short id of /list-of-executions, exactly; a shorter prefix or a whole uuid matches nothing.
+    final Optional<Execution> start = read.flatMap(s -> s.executions().stream().filter(e -> first4(e.joinedUuids()).equals(uuid)).findFirst());
+    if (start.isEmpty()) {
       return Responses.json(Map.of("error", "uuid '" + uuid + "' does not match any execution in pipeline '" + pipeline + "'"));
     }
     final PipelineSnapshot snapshot = read.get();

@@ -101,22 +101,22 @@ final class CmfPullController {
     if (execUuid != null && snapshot.get().executionOf(execUuid).isEmpty()) {
       return html(NO_EXEC_UUID);
     }
-    return html(Responses.write(CmfDump.document(List.of(CmfDump.pipeline(snapshot.get(), execUuid, 0L)))));
+    return html(Responses.writeCmfDump(CmfDump.document(List.of(CmfDump.pipeline(snapshot.get(), execUuid, 0L)))));
   }
 
-  /** Every pipeline; with a time, only what was updated after it (cmf-protocol.md, section 4.3). */
+  /** Every pipeline; with a time, only what reached this server after it (cmf-protocol.md, section 4.3). */
   private MutableHttpResponse<String> all(final long updatedAfter) {
     final List<Map<String, Object>> pipelines = new ArrayList<>();
     for (final Pipeline p : store.pipelines()) {
       PipelineSnapshot.read(store, p.name()).ifPresent(snapshot -> {
         final Map<String, Object> dump = CmfDump.pipeline(snapshot, null, updatedAfter);
-        final boolean changed = p.updated() != null && p.updated() > updatedAfter;
+        final boolean changed = CmfDump.arrived(p.synced(), p.updated()) > updatedAfter;
         if (updatedAfter == 0 || changed || !((List<?>) dump.get("stages")).isEmpty()) {
           pipelines.add(dump);
         }
       });
     }
-    return html(Responses.write(CmfDump.document(pipelines)));
+    return html(Responses.writeCmfDump(CmfDump.document(pipelines)));
   }
 
   private static MutableHttpResponse<String> html(final String text) {

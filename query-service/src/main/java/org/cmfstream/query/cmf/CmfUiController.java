@@ -293,20 +293,27 @@ final class CmfUiController {
     card.add(List.of(modelCardArtifact(m)));
     final List<Map<String, Object>> executionRows = new ArrayList<>();
     final Set<Long> seenIds = new java.util.HashSet<>();
+    // Context_ID and Pipeline_id as the dump gives them: this server's ids of the stage and pipeline.
+    final Map<String, Long> stageIds = new java.util.HashMap<>();
+    final Map<String, Long> pipelineIds = new java.util.HashMap<>();
     for (final Execution e : executions) {
       if (!seenIds.add(e.id())) {
         continue;
+      }
+      if (e.pipeline() != null && !pipelineIds.containsKey(e.pipeline())) {
+        pipelineIds.put(e.pipeline(), store.pipeline(e.pipeline()).map(p -> p.id()).orElse(0L));
+        store.stages(e.pipeline()).forEach(s -> stageIds.put(s.name(), s.id()));
       }
       final Map<String, Object> row = new LinkedHashMap<>();
       row.put("type", e.stage());
       row.put("name", e.name());
       row.put("create_time_since_epoch", e.firstSeen());
       row.put("last_update_time_since_epoch", e.updated());
-      final Map<String, Object> props = CmfDump.executionProperties(e, 0L, 0L);
+      final Map<String, Object> props =
+          CmfDump.executionProperties(e, stageIds.getOrDefault(e.stage(), 0L), e.pipeline() == null ? 0L : pipelineIds.get(e.pipeline()));
+      // get_model_data drops only the git commits (cmf-protocol.md, section 1.2).
       props.remove("Git_Start_Commit");
       props.remove("Git_End_Commit");
-      props.remove("Context_ID");
-      props.remove("Pipeline_id");
       row.putAll(props);
       CmfDump.withOriginalTime(e.customProperties(), e.created()).forEach((k, v) -> row.put("custom_properties_" + k, v));
       executionRows.add(row);

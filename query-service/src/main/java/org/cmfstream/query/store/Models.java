@@ -8,15 +8,18 @@ import java.util.Map;
 /**
  * The read side's view of the projection tables (projection-schema, V002 and V003): one record per
  * row kind. Times are epoch milliseconds; {@code created} is the time the site logged the entity,
- * {@code firstSeen} the earliest event time the journal carries for it, {@code updated} the newest.
+ * {@code firstSeen} the earliest event time the journal carries for it, {@code updated} the newest
+ * (all the sites' clocks), and {@code synced} the last time a change of it reached this server
+ * (V004: the server's clock, what an incremental pull's {@code last_sync_time} is compared with).
  */
 public final class Models {
 
   private Models() {}
 
-  public record Pipeline(String name, long id, Map<String, Object> customProperties, Long firstSeen, Long updated) {}
+  public record Pipeline(String name, long id, Map<String, Object> customProperties, Long firstSeen, Long updated, Long synced) {}
 
-  public record Stage(String name, long id, String pipeline, Map<String, Object> customProperties, Long created, Long firstSeen, Long updated) {}
+  public record Stage(
+      String name, long id, String pipeline, Map<String, Object> customProperties, Long created, Long firstSeen, Long updated, Long synced) {}
 
   /**
    * An execution row. A reused execution (several comma-joined uuids) is one row per uuid, all
@@ -34,7 +37,8 @@ public final class Models {
       List<String> uuids,
       Long created,
       Long firstSeen,
-      Long updated) {
+      Long updated,
+      Long synced) {
 
     /** Whether this row stands for its execution: the row of its first uuid. */
     public boolean representative() {

@@ -26,10 +26,10 @@ import org.cmfstream.query.store.Models.Watermark;
 @Singleton
 public final class ProjectionStore {
 
-  static final String PIPELINE_COLUMNS = "p.name, p.id, p.custom_properties, p.first_seen, p.updated";
-  static final String STAGE_COLUMNS = "s.name, s.id, s.pipeline, s.custom_properties, s.created, s.first_seen, s.updated";
+  static final String PIPELINE_COLUMNS = "p.name, p.id, p.custom_properties, p.first_seen, p.updated, p.synced";
+  static final String STAGE_COLUMNS = "s.name, s.id, s.pipeline, s.custom_properties, s.created, s.first_seen, s.updated, s.synced";
   public static final String EXECUTION_COLUMNS =
-      "e.uuid, e.id, e.pipeline, e.stage, e.type, e.name, e.properties, e.custom_properties, e.uuids, e.created, e.first_seen, e.updated";
+      "e.uuid, e.id, e.pipeline, e.stage, e.type, e.name, e.properties, e.custom_properties, e.uuids, e.created, e.first_seen, e.updated, e.synced";
   public static final String ARTIFACT_COLUMNS =
       "a.uri, a.id, a.type, a.names, a.properties, a.custom_properties, a.sets, a.created, a.first_seen, a.updated";
 
@@ -152,18 +152,20 @@ public final class ProjectionStore {
 
   static Pipeline pipeline(final ResultSet rs) throws SQLException {
     return new Pipeline(rs.getString("name"), rs.getLong("id"), Rows.jsonMap(rs, "custom_properties"), Rows.nullableLong(rs, "first_seen"),
-        Rows.nullableLong(rs, "updated"));
+        Rows.nullableLong(rs, "updated"), Rows.nullableLong(rs, "synced"));
   }
 
   static Stage stage(final ResultSet rs) throws SQLException {
     return new Stage(rs.getString("name"), rs.getLong("id"), rs.getString("pipeline"), Rows.jsonMap(rs, "custom_properties"),
-        Rows.nullableLong(rs, "created"), Rows.nullableLong(rs, "first_seen"), Rows.nullableLong(rs, "updated"));
+        Rows.nullableLong(rs, "created"), Rows.nullableLong(rs, "first_seen"), Rows.nullableLong(rs, "updated"),
+        Rows.nullableLong(rs, "synced"));
   }
 
   public static Execution execution(final ResultSet rs) throws SQLException {
     return new Execution(rs.getString("uuid"), rs.getLong("id"), rs.getString("pipeline"), rs.getString("stage"), rs.getString("type"),
         rs.getString("name"), Rows.jsonMap(rs, "properties"), Rows.jsonMap(rs, "custom_properties"), Rows.textArray(rs, "uuids"),
-        Rows.nullableLong(rs, "created"), Rows.nullableLong(rs, "first_seen"), Rows.nullableLong(rs, "updated"));
+        Rows.nullableLong(rs, "created"), Rows.nullableLong(rs, "first_seen"), Rows.nullableLong(rs, "updated"),
+        Rows.nullableLong(rs, "synced"));
   }
 
   public static Artifact artifact(final ResultSet rs) throws SQLException {

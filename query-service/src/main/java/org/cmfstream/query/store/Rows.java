@@ -14,8 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reading the projection's column types (jsonb, text[], nullable bigint) into Java values. */
+/**
+ * Reading the projection's column types (jsonb, text[], nullable bigint) into Java values. A
+ * double JSON cannot hold (NaN, an infinity) is kept in jsonb as {@code {"$double": "NaN"}} by the
+ * PostgreSQL sink (V004); it is read back here as the {@link Double} it stands for.
+ */
 final class Rows {
+
+  /** The key of the tagged form of a non-finite double in jsonb. */
+  static final String DOUBLE_TAG = "$double";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, Object>> MAP = new TypeReference<>() {};
@@ -29,7 +36,9 @@ final class Rows {
       return new LinkedHashMap<>();
     }
     try {
-      return JSON.readValue(text, MAP);
+      final Map<String, Object> map = JSON.readValue(text, MAP);
+      map.replaceAll((k, v) -> untagged(v));
+      return map;
     } catch (JsonProcessingException e) {
       throw new SQLException("column " + column + " does not hold a JSON object: " + text, e);
     }
@@ -50,10 +59,26 @@ final class Rows {
   static List<Object> jsonList(final ResultSet rs, final String column) throws SQLException {
     final String text = rs.getString(column);
     try {
-      return text == null ? List.of() : JSON.readValue(text, new TypeReference<List<Object>>() {});
+      return text == null ? List.of() : JSON.readValue(text, new TypeReference<List<Object>>() {}).stream().map(Rows::untagged).toList();
     } catch (JsonProcessingException e) {
       throw new SQLException("column " + column + " does not hold a JSON list: " + text, e);
     }
+  }
+
+  /** A value read from jsonb, with every tagged non-finite double turned back into a Double. */
+  static Object untagged(final Object value) {
+    if (value instanceof Map<?, ?> map && map.size() == 1 && map.get(DOUBLE_TAG) instanceof String name) {
+      return switch (name) {
+        case "NaN" -> Double.NaN;
+        case "Infinity" -> Double.POSITIVE_INFINITY;
+        case "-Infinity" -> Double.NEGATIVE_INFINITY;
+        default -> value;
+      };
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(Rows::untagged).toList();
+    }
+    return value;
   }
 
   static List<String> textArray(final ResultSet rs, final String column) throws SQLException {

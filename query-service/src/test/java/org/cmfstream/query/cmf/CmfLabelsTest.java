@@ -34,7 +34,7 @@ class CmfLabelsTest {
   @Test
   void shouldShortenAnExecutionToItsStageAndTheFirstFourOfItsFirstUuid() {
     final Execution reused = new Execution("25c66fa6-1", 1, "p", "Test-env/Featurize", "t", "", Map.of(), Map.of(),
-        List.of("25c66fa6-1", "99aa0000-2"), null, null, null);
+        List.of("25c66fa6-1", "99aa0000-2"), null, null, null, null);
 
     assertThat(CmfLabels.executionShortName(reused)).isEqualTo("Featurize_25c6");
   }

@@ -59,8 +59,15 @@ public abstract class EntitySink implements Runnable {
     thread = new Thread(this, name + "-sink");
   }
 
+  /**
+   * A change as it arrived on {@code cmf.entities.v1}, with the timestamp of its record: the time
+   * ingest-service took the upload it came from (the replay keeps the journal record's timestamp),
+   * the same on every read of the topic, so on a rebuild too.
+   */
+  public record Arrived(EntityChange change, long timestamp) {}
+
   /** Applies changes and stores {@code nextOffsets} (partition to offset) in one transaction. */
-  protected abstract void apply(List<EntityChange> changes, Map<Integer, Long> nextOffsets) throws Exception;
+  protected abstract void apply(List<Arrived> changes, Map<Integer, Long> nextOffsets) throws Exception;
 
   /** The offsets the store holds, partition to next offset; empty where it holds none. */
   protected abstract Map<Integer, Long> storedOffsets() throws Exception;
@@ -79,11 +86,11 @@ public abstract class EntitySink implements Runnable {
         if (records.isEmpty()) {
           continue;
         }
-        final List<EntityChange> changes = new ArrayList<>(records.count());
+        final List<Arrived> changes = new ArrayList<>(records.count());
         final Map<Integer, Long> next = new HashMap<>();
         for (final ConsumerRecord<String, EntityChange> r : records) {
           if (r.value() != null) {
-            changes.add(r.value());
+            changes.add(new Arrived(r.value(), r.timestamp()));
           }
           next.put(r.partition(), r.offset() + 1);
         }

@@ -36,8 +36,9 @@ public class Neo4jSink extends EntitySink {
   }
 
   @Override
-  protected void apply(final List<EntityChange> changes, final Map<Integer, Long> nextOffsets) {
+  protected void apply(final List<Arrived> arrived, final Map<Integer, Long> nextOffsets) {
     ensureConstraints();
+    final List<EntityChange> changes = arrived.stream().map(Arrived::change).toList();
     try (Session session = driver.session()) {
       session.executeWriteWithoutResult(tx -> {
         GraphWriter.write(tx, changes);

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.cmfstream.avro.EntityChange;
 import org.cmfstream.journal.Topics;
 import org.cmfstream.replay.sink.EntitySink;
 import org.cmfstream.service.kafka.KafkaSettings;
@@ -38,7 +37,7 @@ public class PostgresSink extends EntitySink {
   }
 
   @Override
-  protected void apply(final List<EntityChange> changes, final Map<Integer, Long> nextOffsets) throws SQLException {
+  protected void apply(final List<Arrived> changes, final Map<Integer, Long> nextOffsets) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {

@@ -22,16 +22,20 @@ import java.util.Map;
 import org.cmfstream.avro.BarrierMark;
 import org.cmfstream.avro.EntityChange;
 import org.cmfstream.avro.StampedValue;
+import org.cmfstream.replay.sink.EntitySink.Arrived;
 
 /**
- * Writes entity changes into the projection tables of {@code V002__create_projection.sql}, one
- * batched statement per table. Each change is the whole latest state of its entity, so an upsert
- * replaces the row; applying the same change twice gives the same row.
+ * Writes entity changes into the projection tables of {@code V002__create_projection.sql} (and
+ * the columns V003 and V004 add), one batched statement per table. Each change is the whole latest
+ * state of its entity, so an upsert replaces the row; applying the same change twice gives the same
+ * row. {@code synced} only grows: the greatest record timestamp of the entity's changes (V004).
  */
 final class ProjectionWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final char SEPARATOR = '\u001f';
+  /** The key of a non-finite double's tagged form in jsonb (V004). */
+  static final String DOUBLE_TAG = "$double";
 
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -40,15 +44,18 @@ final class ProjectionWriter {
     this.connection = connection;
   }
 
-  /** Queues the changes; a key that appears more than once keeps its last state. */
-  void write(final Collection<EntityChange> changes) throws SQLException {
+  /** Queues the changes; a key that appears more than once keeps its last state and its latest arrival. */
+  void write(final Collection<Arrived> changes) throws SQLException {
     final Map<String, EntityChange> latest = new LinkedHashMap<>();
-    for (final EntityChange change : changes) {
+    final Map<String, Long> arrivals = new HashMap<>();
+    for (final Arrived arrived : changes) {
+      final EntityChange change = arrived.change();
       latest.remove(change.getKey());
       latest.put(change.getKey(), change);
+      arrivals.merge(change.getKey(), arrived.timestamp(), Math::max);
     }
     for (final EntityChange change : latest.values()) {
-      row(change);
+      row(change, arrivals.get(change.getKey()));
     }
     for (final PreparedStatement statement : statements.values()) {
       statement.executeBatch();
@@ -57,35 +64,37 @@ final class ProjectionWriter {
     statements.clear();
   }
 
-  private void row(final EntityChange c) throws SQLException {
+  private void row(final EntityChange c, final long arrived) throws SQLException {
     final String id = c.getKey().substring(c.getKey().indexOf('/') + 1);
     switch (c.getKind()) {
       case "pipeline" -> batch(
-          "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated) VALUES (?, ?::jsonb, ?, ?, ?) "
+          "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated, synced) VALUES (?, ?::jsonb, ?, ?, ?, ?) "
               + "ON CONFLICT (name) DO UPDATE SET custom_properties = EXCLUDED.custom_properties, first_seen = EXCLUDED.first_seen, "
-              + "id = EXCLUDED.id, updated = EXCLUDED.updated",
-          id, json(properties(c, "custom.")), earliest(c, "firstSeen"), idOf(c), updated(c));
+              + "id = EXCLUDED.id, updated = EXCLUDED.updated, synced = " + latest("pipelines"),
+          id, json(properties(c, "custom.")), earliest(c, "firstSeen"), idOf(c), updated(c), arrived);
       case "stage" -> batch(
-          "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?) "
+          "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated, synced) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?) "
               + "ON CONFLICT (name) DO UPDATE SET pipeline = EXCLUDED.pipeline, custom_properties = EXCLUDED.custom_properties, "
-              + "created = EXCLUDED.created, first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated",
-          id, fact(c, "pipeline"), json(properties(c, "custom.")), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c));
+              + "created = EXCLUDED.created, first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated, "
+              + "synced = " + latest("stages"),
+          id, fact(c, "pipeline"), json(properties(c, "custom.")), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c), arrived);
       case "execution" -> batch(
-          "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated) "
-              + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
+          "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated, "
+              + "synced) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET pipeline = EXCLUDED.pipeline, "
               + "stage = EXCLUDED.stage, type = EXCLUDED.type, name = EXCLUDED.name, properties = EXCLUDED.properties, "
               + "custom_properties = EXCLUDED.custom_properties, uuids = EXCLUDED.uuids, created = EXCLUDED.created, "
-              + "first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated",
+              + "first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated, synced = " + latest("executions"),
           id, fact(c, "pipeline"), fact(c, "stage"), fact(c, "type"), fact(c, "name"), json(properties(c, "properties.")),
           json(properties(c, "custom.")), array(c.getSets().get("uuids")), earliest(c, "created"), earliest(c, "firstSeen"),
-          executionId(c), updated(c));
+          executionId(c), updated(c), arrived);
       case "artifact" -> batch(
-          "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated) "
-              + "VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET type = EXCLUDED.type, "
+          "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
+              + "VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (uri) DO UPDATE SET type = EXCLUDED.type, "
               + "names = EXCLUDED.names, properties = EXCLUDED.properties, custom_properties = EXCLUDED.custom_properties, "
-              + "sets = EXCLUDED.sets, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated",
+              + "sets = EXCLUDED.sets, created = EXCLUDED.created, first_seen = EXCLUDED.first_seen, id = EXCLUDED.id, updated = EXCLUDED.updated, "
+              + "synced = " + latest("artifacts"),
           id, fact(c, "type"), array(c.getSets().get("names")), json(properties(c, "properties.")), json(properties(c, "custom.")),
-          json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c));
+          json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c), arrived);
       case "event" -> {
         final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
         batch(
@@ -95,7 +104,9 @@ final class ProjectionWriter {
       }
       case "metric" -> {
         final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
-        final Object value = fact(c, "value");
+        // A double column holds NaN and the infinities as they are.
+        final List<Object> values = c.getFacts().get("value");
+        final Object value = values == null || values.size() != 1 ? null : values.get(0);
         batch(
             "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, ?, ?, ?, ?) "
                 + "ON CONFLICT (execution_uuid, name, step) DO UPDATE SET value = EXCLUDED.value, first_seen = EXCLUDED.first_seen",
@@ -120,6 +131,11 @@ final class ProjectionWriter {
             c.getKey(), fact.getKey(), json(jsonSafe(fact.getValue())));
       }
     }
+  }
+
+  /** {@code synced} on an update: the later of the row's and the change's, so a replay never moves it back. */
+  private static String latest(final String table) {
+    return "GREATEST(" + table + ".synced, EXCLUDED.synced)";
   }
 
   private void batch(final String sql, final Object... values) throws SQLException {
@@ -174,7 +190,11 @@ final class ProjectionWriter {
   /** The single value of an immutable fact; null when absent or in conflict. */
   private static Object fact(final EntityChange c, final String field) {
     final List<Object> values = c.getFacts().get(field);
-    return values == null || values.size() != 1 ? null : jsonSafe(values.get(0));
+    if (values == null || values.size() != 1) {
+      return null;
+    }
+    // A text column: a non-finite double (bad input) is kept as its name, never as jsonb's tag.
+    return values.get(0) instanceof Double d && !Double.isFinite(d) ? d.toString() : jsonSafe(values.get(0));
   }
 
   private static Long earliest(final EntityChange c, final String name) {
@@ -197,10 +217,17 @@ final class ProjectionWriter {
     return out;
   }
 
-  /** JSON has no NaN or infinities: those become their names, as strings. */
-  private static Object jsonSafe(final Object value) {
+  /**
+   * JSON has no NaN or infinities: jsonb keeps each as {@code {"$double": "NaN"}} ("Infinity",
+   * "-Infinity"), which query-service reads back as the double (V004), and which no string value
+   * can be mistaken for.
+   */
+  static Object jsonSafe(final Object value) {
     if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
-      return d.toString();
+      return Map.of(DOUBLE_TAG, d.toString());
+    }
+    if (value instanceof Float f && (f.isNaN() || f.isInfinite())) {
+      return Map.of(DOUBLE_TAG, Double.toString(f.doubleValue()));
     }
     if (value instanceof List<?> list) {
       final List<Object> out = new ArrayList<>(list.size());
