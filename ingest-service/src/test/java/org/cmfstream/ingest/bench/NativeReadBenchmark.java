@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.generic.IndexedRecord;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.ingest.journal.NativeRecords;
+import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.serde.JournalCodec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU cost per record of ingest's own work on a native upload, one thread, no I/O: reading
+ * (parse, validate, hash) and encoding the batches of {@link IngestBenchmark}, and the hash and the
+ * encoding alone. It tells where the time of {@code IngestBenchmark}'s "client and ingest" goes
+ * that is not HTTP or Kafka. Not part of {@code verify}: run it with
+ *
+ * <pre>
+ * ./mvnw verify -pl ingest-service -am -Dit.test=NativeReadBenchmark -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+class NativeReadBenchmark {
+
+  private static final int BATCHES = 20;
+  private static final int ROUNDS = 15;
+
+  @Test
+  void measureReadHashAndEncode() {
+    final List<byte[]> bodies = new ArrayList<>();
+    for (int b = 0; b < BATCHES; b++) {
+      bodies.add(IngestBenchmark.batch(b).getBytes(StandardCharsets.UTF_8));
+    }
+    final List<JournalRecord> sample = read(bodies.get(0));
+    final long records = (long) BATCHES * IngestBenchmark.BATCH_SIZE;
+    final double readUs = median(() -> bodies.forEach(NativeReadBenchmark::read), records);
+    final double hashUs = median(() -> {
+      for (int b = 0; b < BATCHES; b++) {
+        sample.forEach(r -> JournalRecords.hashOf((IndexedRecord) r.getBody()));
+      }
+    }, records);
+    final double encodeUs = median(() -> {
+      for (int b = 0; b < BATCHES; b++) {
+        sample.forEach(r -> JournalCodec.instance().encode(r));
+      }
+    }, records);
+    System.out.printf(Locale.ROOT, "native read, one thread, median of %d rounds of %d records: read (parse, validate, hash) %.2f us, of which hash %.2f us;"
+        + " encode %.2f us per record%n", ROUNDS, records, readUs, hashUs, encodeUs);
+    assertThat(sample).hasSize(IngestBenchmark.BATCH_SIZE);
+  }
+
+  private static List<JournalRecord> read(final byte[] body) {
+    return NativeRecords.read(body, true, "bench-0", "bench", Instant.EPOCH, IngestBenchmark.BATCH_SIZE);
+  }
+
+  /** Microseconds per record: the median of the rounds after as many again for the JIT. */
+  private static double median(final Runnable work, final long records) {
+    final double[] us = new double[ROUNDS];
+    for (int round = -ROUNDS; round < ROUNDS; round++) {
+      final long start = System.nanoTime();
+      work.run();
+      if (round >= 0) {
+        us[round] = (System.nanoTime() - start) / 1e3 / records;
+      }
+    }
+    Arrays.sort(us);
+    return us[ROUNDS / 2];
+  }
+}
