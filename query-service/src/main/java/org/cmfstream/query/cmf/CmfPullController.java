@@ -64,6 +64,13 @@ final class CmfPullController {
     if (!request.isObject()) {
       return Responses.cmfInvalidParameter("body", "the body must be a JSON object");
     }
+    // A name that is a number or a list is no name: FastAPI's 422, not the dump of every pipeline.
+    for (final String field : new String[] {"pipeline_name", "exec_uuid"}) {
+      final JsonNode value = request.path(field);
+      if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
+        return Responses.cmfInvalidParameter(field, field + " must be a string or null");
+      }
+    }
     final Optional<String> pipeline = text(request, "pipeline_name");
     final Optional<String> execUuid = text(request, "exec_uuid");
     final JsonNode since = request.path("last_sync_time");
@@ -94,6 +101,10 @@ final class CmfPullController {
   }
 
   private MutableHttpResponse<String> one(final String pipeline, final String execUuid) {
+    // PostgreSQL text cannot hold a NUL: no pipeline has such a name, and asking would fail the query.
+    if (pipeline.indexOf('\0') >= 0) {
+      return Responses.cmfDetail(404, "Pipeline " + pipeline + " not found.");
+    }
     final Optional<PipelineSnapshot> snapshot = PipelineSnapshot.read(store, pipeline);
     if (snapshot.isEmpty()) {
       return Responses.cmfDetail(404, "Pipeline " + pipeline + " not found.");

@@ -2,15 +2,22 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.query.web;
 
+import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
 import org.cmfstream.query.store.StoreUnavailable;
 
-/** Turns the read side's two expected failures into answers: 400 for a bad parameter, 503 for a store that is down. */
+/**
+ * Turns the read side's expected failures into answers: 400 for a bad parameter (ours, or one the
+ * framework could not convert, such as {@code page_size=abc}), 503 for a store that is down.
+ */
 public final class ErrorHandlers {
 
   private ErrorHandlers() {}
@@ -22,6 +29,26 @@ public final class ErrorHandlers {
     @Override
     public HttpResponse<?> handle(final HttpRequest request, final InvalidParameter e) {
       return Responses.problem(400, "invalid-parameter", e.parameter() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * A parameter that is not of its type ({@code depth=abc}, {@code page_size=99999999999}): the
+   * same 400 problem naming it as a value out of range, where the framework would answer in its own
+   * shape. Found by issue #7's bad-input campaign.
+   */
+  @Singleton
+  @Produces
+  @Replaces(ConversionErrorHandler.class)
+  @Requires(classes = {ConversionErrorException.class, ExceptionHandler.class})
+  static final class ConversionErrorProblemHandler implements ExceptionHandler<ConversionErrorException, HttpResponse<?>> {
+    @Override
+    public HttpResponse<?> handle(final HttpRequest request, final ConversionErrorException e) {
+      final String value = e.getConversionError().getOriginalValue().map(String::valueOf).orElse("");
+      final String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+      // The name the client sent (@QueryValue("page_size")), not the Java parameter's.
+      final String name = e.getArgument().getAnnotationMetadata().stringValue(QueryValue.class).orElse(e.getArgument().getName());
+      return Responses.problem(400, "invalid-parameter", name + ": cannot be read as " + e.getArgument().getType().getSimpleName() + ": '" + shown + "'");
     }
   }
 
