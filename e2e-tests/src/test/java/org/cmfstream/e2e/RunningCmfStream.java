@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * directory and a front-door port of the test's choosing, with the URLs it prints and plain HTTP
  * calls through its front door.
  */
-final class RunningCmfStream implements AutoCloseable {
+public final class RunningCmfStream implements AutoCloseable {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
   private static final Pattern URL_LINE = Pattern.compile("^\\s+(front door|replay|ingest|query)\\s+(http://\\S+?)(/health)?(\\s.*)?$");
@@ -64,11 +64,11 @@ final class RunningCmfStream implements AutoCloseable {
     System.out.printf("cmf-stream up was ready after %.1f s%n", readySeconds);
   }
 
-  static RunningCmfStream start(final Path dataDir) throws IOException, InterruptedException {
+  public static RunningCmfStream start(final Path dataDir) throws IOException, InterruptedException {
     return new RunningCmfStream(dataDir);
   }
 
-  Process launcher() {
+  public Process launcher() {
     return launcher;
   }
 
@@ -76,11 +76,11 @@ final class RunningCmfStream implements AutoCloseable {
     return port;
   }
 
-  Map<String, URI> urls() {
+  public Map<String, URI> urls() {
     return urls;
   }
 
-  URI frontDoor(final String path) {
+  public URI frontDoor(final String path) {
     return urls.get("front door").resolve(path);
   }
 
@@ -114,7 +114,7 @@ final class RunningCmfStream implements AutoCloseable {
     return pids;
   }
 
-  static byte[] resource(final String name) throws IOException {
+  public static byte[] resource(final String name) throws IOException {
     try (var in = RunningCmfStream.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IOException("no test resource " + name);
@@ -124,7 +124,7 @@ final class RunningCmfStream implements AutoCloseable {
   }
 
   /** SIGTERM, as Ctrl-C sends it; waits for the launcher to stop everything. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     launcher.destroy();
     if (!launcher.waitFor(90, TimeUnit.SECONDS)) {
       launcher.destroyForcibly();
