@@ -221,6 +221,81 @@ class CmfRoundTripIT {
     assertThat(rest.path("nodes")).isNotEmpty().noneMatch(n -> cut.path("nodes").findValuesAsText("id").contains(n.path("id").asText()));
   }
 
+  /**
+   * Issue #5: an incremental pull (cmf-protocol.md, section 4.3) gives what reached the server after
+   * the peer's last sync, whatever the site's clock said when it was logged; and a NaN a metric
+   * carries comes back as the bare token the client sent (sections 2.1 and 11.2), also on a pull.
+   */
+  @Test
+  @Order(8)
+  void shouldPullIncrementallyByArrivalAndGiveNanBackAsABareToken() throws Exception {
+    // given: A pushed and applied, then the peer's last sync on the server's clock (this machine's)
+    final String pipeline = "Sync-env";
+    final long now = System.currentTimeMillis();
+    final HttpResponse<String> a = cmf.post("/api/mlmd_push", pushBody(pipeline, "A", "a1a1a1a1-76f6-11ee-9600-5b8c6d427e3f", now, Double.NaN));
+    final long lastSync = System.currentTimeMillis();
+    // and: B, logged at its site long before that sync (2023), uploaded after it
+    final HttpResponse<String> b = cmf.post("/api/mlmd_push", pushBody(pipeline, "B", "b2b2b2b2-76f6-11ee-9600-5b8c6d427e3f", 1_698_650_990_566L, 0.25));
+
+    // when
+    final JsonNode since = JSON.readTree(cmf.post("/api/mlmd_pull", "{\"last_sync_time\": " + lastSync + "}").body());
+    final String whole = cmf.post("/api/mlmd_pull", "{\"pipeline_name\": \"" + pipeline + "\"}").body();
+
+    // then
+    assertThat(a.body()).contains("\"status\":\"success\"").contains("\"applied\":true");
+    assertThat(b.body()).contains("\"status\":\"success\"").contains("\"applied\":true");
+    assertThat(since.path("Pipeline")).extracting(p -> p.path("name").asText()).containsExactly(pipeline);
+    final JsonNode stages = since.path("Pipeline").get(0).path("stages");
+    assertThat(stages).extracting(st -> st.path("name").asText()).containsExactly(pipeline + "/B");
+    assertThat(stages.get(0).path("executions")).extracting(e -> e.path("properties").path("Execution_uuid").asText())
+        .containsExactly("b2b2b2b2-76f6-11ee-9600-5b8c6d427e3f");
+    assertThat(whole).contains("\"accuracy\":NaN");
+    final JsonNode metrics = JSON.readTree(whole).findParents("uri").stream()
+        .filter(m -> m.path("uri").asText().equals("a1a1a1a1-0000-11ee-9600-5b8c6d427e3f")).findFirst().orElseThrow();
+    assertThat(metrics.path("custom_properties").path("accuracy").asDouble()).isNaN();
+  }
+
+  /**
+   * A cmf push of one stage whose one execution wrote a Metrics artifact, everything logged at
+   * {@code created}; the dump written as Python's json.dumps writes it, NaN as a bare token.
+   */
+  private static String pushBody(final String pipeline, final String stage, final String uuid, final long created, final double accuracy)
+      throws Exception {
+    final ObjectMapper python = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+    final String stageName = pipeline + "/" + stage;
+    final String metricsUri = uuid.substring(0, 9) + "0000-11ee-9600-5b8c6d427e3f";
+    final ObjectNode artifact = JSON.createObjectNode().put("type", "Metrics").put("create_time_since_epoch", created);
+    artifact.putObject("custom_properties").put("accuracy", accuracy).put("loss", 0.5);
+    artifact.put("id", 1).put("last_update_time_since_epoch", created).put("name", "metrics:" + metricsUri + ":1");
+    artifact.putObject("properties").put("metrics_name", "metrics:" + metricsUri + ":1");
+    artifact.put("type_id", 21).put("uri", metricsUri);
+    final ObjectNode execution = JSON.createObjectNode().put("type", stageName + "-execution").put("name", "").put("create_time_since_epoch", created);
+    execution.putObject("custom_properties");
+    execution.put("id", 1).put("last_update_time_since_epoch", created);
+    execution.putObject("properties").put("Context_ID", 2).put("Context_Type", stageName).put("Execution", "['src/" + stage + ".py']")
+        .put("Execution_type_name", stageName).put("Execution_uuid", uuid).put("Git_End_Commit", "").put("Git_Repo", "")
+        .put("Git_Start_Commit", "").put("Pipeline_Type", pipeline).put("Pipeline_id", 1);
+    execution.put("type_id", 20);
+    execution.putArray("events").addObject().put("type", 4).set("artifact", artifact);
+    final ObjectNode stageNode = JSON.createObjectNode();
+    stageNode.putArray("executions").add(execution);
+    stageNode.put("create_time_since_epoch", created).putObject("custom_properties");
+    stageNode.put("id", 2).put("last_update_time_since_epoch", created).put("name", stageName);
+    stageNode.putObject("properties").put("Pipeline_Stage", stageName);
+    stageNode.put("type", "Pipeline_Stage").put("type_id", 11);
+    final ObjectNode p = JSON.createObjectNode();
+    p.putArray("stages").add(stageNode);
+    p.put("create_time_since_epoch", created).putObject("custom_properties");
+    p.put("id", 1).put("last_update_time_since_epoch", created).put("name", pipeline);
+    p.putObject("properties").put("Pipeline", pipeline);
+    p.put("type", "Parent_Context").put("type_id", 10);
+    final ObjectNode dump = JSON.createObjectNode();
+    dump.putArray("Pipeline").add(p);
+    final ObjectNode request = JSON.createObjectNode().putNull("exec_uuid").put("json_payload", python.writeValueAsString(dump)).put("pipeline_name", pipeline);
+    return JSON.writeValueAsString(request);
+  }
+
   /** The pushed dump as the real server stores it: execution type is the stage, original create times added. */
   private static JsonNode asTheServerKeepsIt(final JsonNode dump) {
     final JsonNode copy = dump.deepCopy();
