@@ -81,9 +81,9 @@ public record StoreDump(List<String> rows, List<String> graph) {
       if (!perUpload && PER_UPLOAD_TABLES.contains(table.getKey())) {
         continue;
       }
-      // Without the per-upload tables, also without synced (V004): when a change arrived here,
-      // which differs between two runs of the same journal by design.
-      final String json = !perUpload ? "(row_to_json(t)::jsonb - 'synced')::text" : withoutIds ? "(row_to_json(t)::jsonb - 'id')::text" : "row_to_json(t)::text";
+      // Never synced (V004): when a change arrived here, the Kafka timestamp of its upload, which
+      // differs between two runs of the same journal by design (a rebuild from one topic keeps it).
+      final String json = withoutIds && perUpload ? "(row_to_json(t)::jsonb - 'id' - 'synced')::text" : "(row_to_json(t)::jsonb - 'synced')::text";
       final String where = prefix == null ? "" : " WHERE " + table.getValue() + " LIKE ?";
       try (PreparedStatement s = db.prepareStatement("SELECT " + json + " FROM " + table.getKey() + " t" + where)) {
         if (prefix != null) {
