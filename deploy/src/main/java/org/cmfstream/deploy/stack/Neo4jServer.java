@@ -34,7 +34,10 @@ final class Neo4jServer implements AutoCloseable {
             .setConfig(HttpConnector.enabled, false)
             // Loopback only, and the local stack is a development and test environment.
             .setConfig(GraphDatabaseSettings.auth_enabled, false)
-            .setConfig(GraphDatabaseSettings.pagecache_memory, 128L * 1024 * 1024)
+            // Enough for the stores of a graph of about a million artifacts and executions (the
+            // benchmarks' size): a page cache smaller than the store turns the sink's MERGEs and the
+            // lineage walks into page faults. It is taken as pages are used, so a small graph costs little.
+            .setConfig(GraphDatabaseSettings.pagecache_memory, 512L * 1024 * 1024)
             // Required on Netty 4.2 (Micronaut's line): the in-JVM local connector cannot start
             // there, and nothing in this JVM would use it anyway.
             .setConfig(BoltConnectorInternalSettings.enable_local_connector, false)

@@ -8,15 +8,21 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.cmfstream.avro.BatchBarrier;
 import org.cmfstream.avro.EntityChange;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.avro.StampedValue;
 
 /**
  * Tracks, per site, how much of its journal has arrived ({@link SiteWatermark}) and publishes it
- * as the entity {@code site/<site>} when it moves. Runs before the re-key: a site's journal is on
- * one partition, so one task owns each site. Records without a sequence number (cmf pushes) do not
- * move a watermark.
+ * as the entity {@code site/<site>} at the end of each upload. Runs before the re-key: a site's
+ * journal is on one partition, so one task owns each site. Records without a sequence number (cmf
+ * pushes) do not move a watermark.
+ *
+ * <p>The watermark moves with every record, but is published once per upload, when the upload's
+ * barrier arrives: an upload is one Kafka transaction whose barrier follows all of its records on
+ * this partition, so the barrier sees every move the upload made. Publishing on every record would
+ * write one more change to {@code cmf.entities.v1}, and one more upsert to each store, per record.
  */
 final class SiteWatermarks implements Processor<String, JournalRecord, String, EntityChange> {
 
@@ -31,36 +37,51 @@ final class SiteWatermarks implements Processor<String, JournalRecord, String, E
 
   @Override
   public void process(final Record<String, JournalRecord> record) {
-    final Long seq = record.value().getSeq();
+    final JournalRecord journal = record.value();
+    final String site = journal.getSite();
+    if (journal.getBody() instanceof BatchBarrier) {
+      publish(record, site);
+      return;
+    }
+    final Long seq = journal.getSeq();
     if (seq == null) {
       return;
     }
-    final String site = record.value().getSite();
     final SiteWatermark before = load(store.get(site));
     final SiteWatermark after = before.with(seq);
-    if (after.equals(before)) {
+    if (!after.equals(before)) {
+      store.put(site, after.completeThrough() + ";" + after.rangesText());
+    }
+  }
+
+  /** Where the site's journal stands, as its entity; nothing for a site without numbered records. */
+  private void publish(final Record<String, JournalRecord> barrier, final String site) {
+    final String stored = store.get(site);
+    if (stored == null) {
       return;
     }
-    store.put(site, after.completeThrough() + ";" + after.rangesText());
+    final SiteWatermark now = load(stored);
+    final JournalRecord by = barrier.value();
+    final long time = by.getEventTime().toEpochMilli();
     final Map<String, StampedValue> properties = new HashMap<>();
-    final long time = record.value().getEventTime().toEpochMilli();
-    properties.put("completeThrough", stamped(after.completeThrough(), record.value(), time));
-    properties.put("ranges", stamped(after.rangesText(), record.value(), time));
+    properties.put("completeThrough", stamped(now.completeThrough(), by, now.completeThrough(), time));
+    properties.put("ranges", stamped(now.rangesText(), by, now.completeThrough(), time));
     final EntityChange change =
         EntityChange.newBuilder()
             .setKey("site/" + site)
             .setKind("site")
             .setFacts(Map.of())
             .setProperties(properties)
-            .setSets(Map.of("gaps", after.gaps().stream().map(g -> g[0] + "-" + g[1]).toList()))
+            .setSets(Map.of("gaps", now.gaps().stream().map(g -> g[0] + "-" + g[1]).toList()))
             .setEarliest(Map.of())
             .setBarrier(null)
             .build();
-    context.forward(record.withKey("site/" + site).withValue(change));
+    context.forward(barrier.withKey("site/" + site).withValue(change));
   }
 
-  private static StampedValue stamped(final Object value, final JournalRecord by, final long time) {
-    return StampedValue.newBuilder().setValue(value).setEventTime(time).setSite(by.getSite()).setSeq(by.getSeq()).setHash(by.getContentHash()).build();
+  /** A barrier has no sequence number of its own: the value is stamped with where the journal is complete. */
+  private static StampedValue stamped(final Object value, final JournalRecord by, final long seq, final long time) {
+    return StampedValue.newBuilder().setValue(value).setEventTime(time).setSite(by.getSite()).setSeq(seq).setHash(by.getContentHash()).build();
   }
 
   static SiteWatermark load(final String stored) {

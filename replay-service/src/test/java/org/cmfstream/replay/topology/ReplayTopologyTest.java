@@ -70,7 +70,7 @@ class ReplayTopologyTest {
 
     // then
     final List<TestRecord<String, EntityChange>> out = entities.readRecordsToList();
-    assertThat(out).extracting(TestRecord::key).containsExactly("site/edge-1", "artifact/" + URI);
+    assertThat(out).extracting(TestRecord::key).containsExactly("artifact/" + URI);
     final KeyValueStore<String, EntityChange> store = driver.getKeyValueStore(ReplayTopology.ENTITIES_STORE);
     assertThat(store.get("artifact/" + URI).getFacts().get("type")).containsExactly("Dataset");
   }
@@ -167,16 +167,22 @@ class ReplayTopologyTest {
   }
 
   @Test
-  void shouldTrackWhereEachSitesJournalIsComplete() {
+  void shouldTrackWhereEachSitesJournalIsCompleteAndPublishItOncePerUpload() {
+    // given: an upload of seq 1, 2 and 4
     for (final long seq : new long[] {1, 2, 4}) {
       journal.pipeInput("edge-1", record("u1", seq, artifact("a" + seq, "Dataset", "d", Map.of(), Map.of())), T0);
     }
+    assertThat(entities.readValuesToList()).noneMatch(c -> c.getKind().equals("site"));
 
+    // when: its barrier arrives
+    journal.pipeInput("edge-1", JournalRecords.of("edge-1", null, T0, "u1", BatchBarrier.newBuilder().setRecords(3).build()), T0);
+
+    // then: one change says where the site's journal stands
     final List<EntityChange> sites = entities.readValuesToList().stream().filter(c -> c.getKind().equals("site")).toList();
-    final EntityChange last = sites.get(sites.size() - 1);
-    assertThat(last.getKey()).isEqualTo("site/edge-1");
-    assertThat(last.getProperties().get("completeThrough").getValue()).isEqualTo(2L);
-    assertThat(last.getSets().get("gaps")).containsExactly("3-3");
+    assertThat(sites).hasSize(1);
+    assertThat(sites.get(0).getKey()).isEqualTo("site/edge-1");
+    assertThat(sites.get(0).getProperties().get("completeThrough").getValue()).isEqualTo(2L);
+    assertThat(sites.get(0).getSets().get("gaps")).containsExactly("3-3");
   }
 
   @Test
