@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.Future;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,12 +73,6 @@ final class BenchWorkload {
   /** The artifact written by {@code stage} in {@code run} of {@code p}: a 32-hex content hash. */
   static String uri(final int p, final int run, final int stage) {
     return String.format(Locale.ROOT, "%08x%08x%016x", p, stage, run);
-  }
-
-  String artifact(final Random random, final int stage) {
-    final int p = random.nextInt(pipelines);
-    final int perPipeline = runs / pipelines;
-    return uri(p, 1 + random.nextInt(Math.max(1, perPipeline - 2)), stage);
   }
 
   long load(final String bootstrap) throws Exception {

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Resident memory and CPU time of each part of a running cmf-stream, from {@code /proc}: each
+ * server's JVM, each service's JVM, the launcher, and PostgreSQL's processes summed (for memory an
+ * upper bound, since their shared buffers count more than once).
+ */
+final class ProcessStats {
+
+  private static final Map<String, String> SERVICES = Map.of(
+      "org.cmfstream.replay.ReplayApplication", "replay-service",
+      "org.cmfstream.ingest.IngestApplication", "ingest-service",
+      "org.cmfstream.query.QueryApplication", "query-service",
+      "org.cmfstream.gateway.GatewayApplication", "gateway (front door)");
+
+  private ProcessStats() {}
+
+  /** MiB resident, by part, for the launcher and every process it started (postmaster included). */
+  static Map<String, Long> residentMiB(final RunningCmfStream cmf) throws IOException {
+    final Map<String, Long> kib = new TreeMap<>();
+    kib.merge("launcher", rssKiB(cmf.launcher().pid()), Long::sum);
+    for (final long pid : cmf.processes()) {
+      kib.merge(part(pid), rssKiB(pid), Long::sum);
+    }
+    final Map<String, Long> mib = new TreeMap<>();
+    kib.forEach((part, k) -> mib.put(part, k / 1024));
+    return mib;
+  }
+
+  /** CPU seconds (user and system) used so far, by part; PostgreSQL's ended backends are not counted. */
+  static Map<String, Double> cpuSeconds(final RunningCmfStream cmf) throws IOException {
+    final Map<String, Double> cpu = new TreeMap<>();
+    cpu.merge("launcher", cpu(cmf.launcher().pid()), Double::sum);
+    for (final long pid : cmf.processes()) {
+      cpu.merge(part(pid), cpu(pid), Double::sum);
+    }
+    return cpu;
+  }
+
+  private static double cpu(final long pid) {
+    try {
+      final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // After the state field: utime and stime, fields 14 and 15 of the line, in clock ticks of 10 ms.
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static String part(final long pid) throws IOException {
+    final Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+    if (!Files.exists(cmdline)) {
+      return "gone";
+    }
+    final List<String> args = List.of(Files.readString(cmdline, StandardCharsets.UTF_8).split("\0"));
+    for (final Map.Entry<String, String> service : SERVICES.entrySet()) {
+      if (args.contains(service.getKey())) {
+        return service.getValue();
+      }
+    }
+    final int server = args.indexOf("org.cmfstream.deploy.stack.ServerMain");
+    if (server >= 0 && server + 1 < args.size()) {
+      return args.get(server + 1) + " (JVM)";
+    }
+    // pg_ctl detached the postmaster and its workers from every JVM.
+    return args.isEmpty() || !args.get(0).contains("postgres") ? "other" : "postgres (processes)";
+  }
+
+  private static long rssKiB(final long pid) {
+    try {
+      for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      // The process ended in between: it holds no memory.
+    }
+    return 0;
+  }
+}
