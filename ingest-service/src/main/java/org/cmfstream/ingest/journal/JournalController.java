@@ -14,6 +14,8 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -68,7 +70,12 @@ final class JournalController {
 
   @Post(uris = {"/api/v1/sites/{site}/journal", "/v1/sites/{site}/journal"}, produces = MediaType.APPLICATION_JSON)
   @Consumes(MediaType.ALL)
-  HttpResponse<?> upload(final HttpRequest<?> request, @PathVariable final String site, @Nullable @Body final byte[] body) {
+  HttpResponse<?> upload(final HttpRequest<?> request, @PathVariable final String site, @Nullable @Body final InputStream body) {
+    // A stream, not a byte[]: the route then runs as soon as the headers are in, so a declared
+    // length over the limit is refused before the body is sent, and the framework's buffer limit
+    // (10 MB by default, below ours) never applies. Closed on every path: a body left unread is
+    // then discarded, not left stalling the client.
+    final InputStream in = body != null ? body : InputStream.nullInputStream();
     try {
       NativeRecords.checkSite(site);
       Bodies.checkDeclaredLength(request, limits.maxJournalBytes());
@@ -78,7 +85,8 @@ final class JournalController {
         throw new BadInput(415, "unsupported-media-type",
             "send a JSON array as application/json or NDJSON as application/x-ndjson, not '" + type + "'");
       }
-      final byte[] bytes = Bodies.decoded(request, body == null ? new byte[0] : body, limits.maxJournalBytes());
+      Bodies.checkEncoding(request);
+      final byte[] bytes = Bodies.readAll(in, request.getContentLength(), limits.maxJournalBytes());
       final String upload = UUID.randomUUID().toString();
       final List<JournalRecord> records = NativeRecords.read(bytes, ndjson, site, upload, Instant.now(), limits.maxJournalRecords());
       final Receipt receipt = publisher.publish(upload, site, records);
@@ -87,6 +95,20 @@ final class JournalController {
       return Problems.problem(bad);
     } catch (KafkaUnavailable e) {
       return Problems.unavailable(e.getMessage(), publisherSettings.retryAfter());
+    } catch (IOException e) {
+      // The body broke off before its end: nothing was read whole, so nothing is published.
+      return Problems.problem(400, "incomplete-body", "the body could not be read to its end: " + e.getMessage());
+    } finally {
+      closeQuietly(in);
+    }
+  }
+
+  /** Closes the body; failing to close what was already answered changes nothing the client can act on. */
+  private static void closeQuietly(final InputStream in) {
+    try {
+      in.close();
+    } catch (IOException | RuntimeException e) {
+      // the answer stands
     }
   }
 

@@ -86,14 +86,47 @@ public final class NativeRecords {
    */
   public static List<JournalRecord> read(
       final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
+    // Strictly UTF-8, checked once for both paths before either parses: the tree path's NDJSON
+    // decoding would replace bad bytes with U+FFFD, and the JSON parser reads some (an overlong
+    // '/', a sequence above U+10FFFF) as other characters; either would commit what was not sent.
+    final int utf8 = Utf8.scan(body);
+    if (utf8 >= 0) {
+      throw notUtf8(body, utf8, ndjson);
+    }
     // Most uploads are valid: read them in one streaming pass. The tree below stays the
     // definition, and answers every upload the streaming pass is not sure of, errors included.
-    final List<JournalRecord> streamed = StreamedRecords.read(body, ndjson, site, upload, received, maxRecords);
-    return streamed != null ? streamed : readTree(body, ndjson, site, upload, received, maxRecords);
+    final List<JournalRecord> streamed =
+        utf8 == Utf8.WELL_FORMED ? StreamedRecords.readChecked(body, ndjson, site, upload, received, maxRecords) : null;
+    return streamed != null ? streamed : readTreeChecked(body, ndjson, site, upload, received, maxRecords);
+  }
+
+  /** The 400 of a body that is not UTF-8, as {@code malformed-json} like any other unreadable body, naming where. */
+  private static BadInput notUtf8(final byte[] body, final int offset, final boolean ndjson) {
+    final String at = "byte " + offset + " (0x" + String.format(java.util.Locale.ROOT, "%02X", body[offset] & 0xff) + ")";
+    if (!ndjson) {
+      return BadInput.badRequest("malformed-json", "the body is not valid UTF-8 at " + at);
+    }
+    int line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (body[i] == '\n') {
+        line++;
+      }
+    }
+    return BadInput.badRequest("malformed-json", "line " + line + " is not valid UTF-8 at " + at + " of the body");
   }
 
   /** {@link #read} through a JSON tree: slower, and what decides every answer but the records. */
   static List<JournalRecord> readTree(
+      final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
+    final int utf8 = Utf8.scan(body);
+    if (utf8 >= 0) {
+      throw notUtf8(body, utf8, ndjson);
+    }
+    return readTreeChecked(body, ndjson, site, upload, received, maxRecords);
+  }
+
+  /** {@link #readTree} of a body {@link Utf8#scan} found well-formed. */
+  private static List<JournalRecord> readTreeChecked(
       final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
     final List<JsonNode> nodes = ndjson ? lines(body, maxRecords) : array(body, maxRecords);
     if (nodes.isEmpty()) {

@@ -26,7 +26,7 @@ import org.cmfstream.journal.JournalRecords;
  * NativeRecords#readTree}) returns for the same body, or null, and then the tree path decides.
  * It returns null for anything it is not sure of: every error (so every 4xx is still made, word
  * for word, by the tree path), a repeated key (which the tree would resolve to its last value),
- * {@code fact} before {@code kind}, invalid UTF-8 (which the NDJSON text decoding would replace),
+ * {@code fact} before {@code kind}, invalid UTF-8 or a NUL byte ({@link NativeRecords#read} refuses the former),
  * a record not alone on its line, more records than allowed. Accepting less is only slower;
  * {@code StreamedRecordsTest} holds the records it does accept equal to the tree path's.
  */
@@ -56,9 +56,16 @@ final class StreamedRecords {
   /** The records of the upload as the tree path reads them, or null where it must decide. */
   static List<JournalRecord> read(
       final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
-    if (!wellFormedUtf8(body)) {
-      return null;
-    }
+    return wellFormedUtf8(body) ? readChecked(body, ndjson, site, upload, received, maxRecords) : null;
+  }
+
+  /**
+   * {@link #read} of a body already known to be well-formed UTF-8 without NUL bytes ({@link
+   * Utf8#WELL_FORMED}): {@link NativeRecords#read} checks that once for both paths, so the bytes
+   * are not scanned twice.
+   */
+  static List<JournalRecord> readChecked(
+      final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
     if (!startsWith(body, ndjson ? '{' : '[')) {
       return null;
     }
@@ -433,60 +440,11 @@ final class StreamedRecords {
   }
 
   /**
-   * Whether the body is well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no surrogates,
-   * nothing above U+10FFFF) without NUL bytes, so the parser reads it as UTF-8 and sees the same
-   * characters the JDK's decoder would.
+   * Whether the body is well-formed UTF-8 ({@link Utf8}) without NUL bytes, so the parser reads it
+   * as UTF-8 and sees the same characters the JDK's decoder would. A NUL is never in valid JSON
+   * text, and the parser would take a body with NULs for UTF-16.
    */
   static boolean wellFormedUtf8(final byte[] b) {
-    int i = 0;
-    final int n = b.length;
-    while (i < n) {
-      final int c = b[i] & 0xff;
-      if (c < 0x80) {
-        if (c == 0) {
-          // Never in valid JSON text; and the parser would take a body with NULs for UTF-16.
-          return false;
-        }
-        i++;
-        continue;
-      }
-      final int need;
-      int lo = 0x80;
-      int hi = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        if (c == 0xe0) {
-          lo = 0xa0;
-        } else if (c == 0xed) {
-          hi = 0x9f;
-        }
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        if (c == 0xf0) {
-          lo = 0x90;
-        } else if (c == 0xf4) {
-          hi = 0x8f;
-        }
-      } else {
-        return false;
-      }
-      if (i + need >= n) {
-        return false;
-      }
-      final int second = b[i + 1] & 0xff;
-      if (second < lo || second > hi) {
-        return false;
-      }
-      for (int k = 2; k <= need; k++) {
-        final int next = b[i + k] & 0xff;
-        if (next < 0x80 || next > 0xbf) {
-          return false;
-        }
-      }
-      i += need + 1;
-    }
-    return true;
+    return Utf8.scan(b) == Utf8.WELL_FORMED;
   }
 }

@@ -4,6 +4,12 @@ package org.cmfstream.ingest.web;
 
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Reading request bodies within limits, gzip included. */
@@ -36,6 +42,70 @@ public final class Bodies {
     }
     checkEncoding(request);
     return body;
+  }
+
+  /**
+   * The whole of a streamed body, at most {@code limit} bytes (413 {@code body-too-large} beyond,
+   * as soon as the limit is passed, without reading the rest). A gzip body arrives inflated, as
+   * for {@link #decoded}. The body is read here rather than bound as a {@code byte[]} because the
+   * framework buffers a {@code byte[]} only up to its own {@code max-request-buffer-size}, and
+   * answers a larger one with its own 413, not ours; and because a streamed body lets the route
+   * refuse a declared length over the limit before any of the body has arrived.
+   *
+   * @param declared the declared length, or -1: sizes the array, so a body of a known length is
+   *     copied once, straight into it
+   * @throws IOException when the body broke off
+   */
+  public static byte[] readAll(final InputStream in, final long declared, final long limit) throws IOException {
+    // One byte beyond the limit is how a body over it is told from one exactly at it.
+    final int ceiling = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
+    // Sized by the declared length, but not beyond 16 MB before the bytes are there: a client that
+    // declares the limit and sends nothing must not make each of its requests hold that much.
+    byte[] buf = new byte[(int) Math.min(declared >= 0 ? Math.min(declared, 16L * 1024 * 1024) : 64 * 1024, ceiling)];
+    int n = 0;
+    try {
+      while (true) {
+        if (n == buf.length) {
+          if (n > limit) {
+            throw tooLarge(limit);
+          }
+          // Full: probe before growing, so that a body of exactly the declared length is not copied again.
+          final int next = in.read();
+          if (next < 0) {
+            return buf;
+          }
+          if (buf.length >= ceiling) {
+            throw tooLarge(limit);
+          }
+          buf = Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, 64 * 1024), ceiling));
+          buf[n++] = (byte) next;
+          continue;
+        }
+        final int read = in.read(buf, n, buf.length - n);
+        if (read < 0) {
+          return n == buf.length ? buf : Arrays.copyOf(buf, n);
+        }
+        n += read;
+      }
+    } catch (IOException | RuntimeException e) {
+      // The framework's own limits (a body inflated faster than it was read) fail the stream:
+      // still the client's body over a limit, so our 413. And a body that is not what its
+      // Content-Encoding declares fails while it is inflated, now that the route reads it: the
+      // 400 that DecompressionFailureHandler gives when that happens before the route runs.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ContentLengthExceededException || t instanceof BufferLengthExceededException) {
+          throw tooLarge(limit);
+        }
+        if (t instanceof DecoderException) {
+          throw DecompressionFailureHandler.badEncoding(t);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static BadInput tooLarge(final long limit) {
+    return new BadInput(413, "body-too-large", "the body exceeds the limit of " + limit + " bytes");
   }
 
   /** Fails with 415 for a {@code Content-Encoding} the server's pipeline did not decode. */

@@ -21,6 +21,11 @@ final class DecompressionFailureHandler implements ExceptionHandler<DecoderExcep
 
   @Override
   public HttpResponse<?> handle(final HttpRequest request, final DecoderException exception) {
-    return Problems.problem(400, "bad-encoding", "the body could not be decoded as its Content-Encoding declares: " + exception.getMessage());
+    return Problems.problem(badEncoding(exception));
+  }
+
+  /** The same 400 for a route that reads its body as a stream, and meets the failure there. */
+  static BadInput badEncoding(final Throwable exception) {
+    return BadInput.badRequest("bad-encoding", "the body could not be decoded as its Content-Encoding declares: " + exception.getMessage());
   }
 }

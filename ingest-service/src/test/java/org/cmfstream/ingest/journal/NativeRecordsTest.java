@@ -3,15 +3,21 @@
 package org.cmfstream.ingest.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.time.Instant;
 import java.util.List;
 import org.cmfstream.avro.Direction;
 import org.cmfstream.avro.EventFact;
 import org.cmfstream.avro.ExecutionFact;
 import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.avro.PipelineFact;
+import org.cmfstream.ingest.web.BadInput;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** No unit test of this module initialises the journal codec, so this is Avro's first use here. */
 class NativeRecordsTest {
@@ -43,5 +49,69 @@ class NativeRecordsTest {
     final List<JournalRecord> records = NativeRecords.read(("[" + line + "," + line + "]").getBytes(StandardCharsets.UTF_8), false, "edge-1", "u", Instant.EPOCH, 10);
 
     assertThat(records).hasSize(1);
+  }
+
+  /** The bad-input campaign's invalid UTF-8: a lone continuation byte, an overlong '/', a cut-short sequence, a surrogate, 0xFF, beyond U+10FFFF. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"80", "c0af", "c3", "eda080", "ff", "f4908080"})
+  void shouldRefuseNdjsonThatIsNotUtf8NamingTheLine(final String hex) {
+    // given: a valid first line, then the bad bytes inside a pipeline name on the second
+    final byte[] body = concat(bytes("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"ok\"}}\n{\"seq\":2,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p"),
+        HexFormat.of().parseHex(hex), bytes("\"}}\n"));
+
+    // when / then: refused, not read with U+FFFD in the name; no record comes back to be published
+    assertThatThrownBy(() -> NativeRecords.read(body, true, "edge-1", "u", Instant.EPOCH, 10))
+        .isInstanceOfSatisfying(BadInput.class, bad -> {
+          assertThat(bad.status()).isEqualTo(400);
+          assertThat(bad.type()).isEqualTo("malformed-json");
+          assertThat(bad.detail()).contains("line 2").contains("not valid UTF-8").contains("byte 93");
+        });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"80", "c0af", "c3", "eda080", "ff", "f4908080"})
+  void shouldRefuseAJsonArrayThatIsNotUtf8NamingTheByte(final String hex) {
+    // given: Jackson's byte parser alone would read c0af as '/' and f4908080 as two lone surrogates
+    final byte[] body = concat(bytes("[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p"), HexFormat.of().parseHex(hex), bytes("\"}}]"));
+
+    // when / then
+    assertThatThrownBy(() -> NativeRecords.read(body, false, "edge-1", "u", Instant.EPOCH, 10))
+        .isInstanceOfSatisfying(BadInput.class, bad -> {
+          assertThat(bad.status()).isEqualTo(400);
+          assertThat(bad.type()).isEqualTo("malformed-json");
+          assertThat(bad.detail()).contains("not valid UTF-8").contains("byte 45");
+        });
+  }
+
+  @Test
+  void shouldKeepWellFormedNonAsciiNamesExactly() {
+    // given
+    final String name = "café 🚀 \u07ff";
+
+    // when
+    final List<JournalRecord> ndjson = NativeRecords.read(bytes("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"" + name + "\"}}\n"), true, "edge-1", "u", Instant.EPOCH, 10);
+    final List<JournalRecord> array = NativeRecords.read(bytes("[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"" + name + "\"}}]"), false, "edge-1", "u", Instant.EPOCH, 10);
+
+    // then
+    assertThat(((PipelineFact) ndjson.get(0).getBody()).getName()).isEqualTo(name);
+    assertThat(((PipelineFact) array.get(0).getBody()).getName()).isEqualTo(name);
+  }
+
+  private static byte[] bytes(final String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(final byte[]... parts) {
+    int n = 0;
+    for (final byte[] p : parts) {
+      n += p.length;
+    }
+    final byte[] out = new byte[n];
+    int at = 0;
+    for (final byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
   }
 }

@@ -134,7 +134,7 @@ class StreamedRecordsTest {
     @Test
     void shouldLeaveWhatTheTreeResolvesDifferentlyToTheTree() {
       // Repeated keys (the tree keeps the last), fact before kind, a byte order mark, Unicode
-      // padding that strip() removes, invalid UTF-8 that the NDJSON decoding replaces.
+      // padding that strip() removes, invalid UTF-8 (which the tree refuses, as a 400).
       final byte[] invalidUtf8 = concat("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x28},
           "\"}}".getBytes(StandardCharsets.UTF_8));
       final byte[] surrogateUtf8 = concat("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"".getBytes(StandardCharsets.UTF_8),
