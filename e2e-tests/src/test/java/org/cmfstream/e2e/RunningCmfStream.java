@@ -131,9 +131,19 @@ public final class RunningCmfStream implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops everything as {@link #stop} does, so that no server is still writing into the data
+   * directory when a test's temporary directory is deleted (PostgreSQL's statistics files were);
+   * forcibly if that does not end it.
+   */
   @Override
   public void close() {
-    launcher.destroyForcibly();
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      launcher.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Map<String, URI> awaitReady(final Process launcher) throws InterruptedException {
