@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -207,10 +208,17 @@ public class JournalPublisher implements AutoCloseable {
     return p;
   }
 
-  private static void abortQuietly(final KafkaProducer<String, byte[]> producer) {
+  /**
+   * Aborts the upload's transaction if the producer still can; the producer is discarded either
+   * way. After a commit that timed out (the broker went away mid-upload) the client refuses to
+   * abort with an {@link IllegalStateException}, not a {@link KafkaException}: that must still be a
+   * 503 the edge site retries, never a 500. Such a commit's outcome is unknown, so the upload may
+   * be published after all; the retry is then a duplicate, which the replay counts as one.
+   */
+  static void abortQuietly(final Producer<String, byte[]> producer) {
     try {
       producer.abortTransaction();
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
       LOG.debug("abort failed; the producer is discarded", e);
     }
   }
