@@ -10,8 +10,6 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.netty.handler.codec.DecoderException;
 import jakarta.inject.Singleton;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The front door's own Netty pipeline inflates a {@code Content-Encoding: gzip} (or deflate) body
@@ -26,11 +24,6 @@ final class DecompressionFailureHandler implements ExceptionHandler<DecoderExcep
 
   @Override
   public HttpResponse<?> handle(final HttpRequest request, final DecoderException exception) {
-    final Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "https://cmf-stream.org/problems/bad-encoding");
-    problem.put("title", HttpStatus.BAD_REQUEST.getReason());
-    problem.put("status", 400);
-    problem.put("detail", "the body could not be decoded as its Content-Encoding declares: " + exception.getMessage());
-    return HttpResponse.badRequest(problem).contentType("application/problem+json");
+    return Problems.of(HttpStatus.BAD_REQUEST, "bad-encoding", "the body could not be decoded as its Content-Encoding declares: " + exception.getMessage());
   }
 }

@@ -10,8 +10,6 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A service behind the front door that does not answer within the proxy's read timeout
@@ -27,11 +25,7 @@ final class ProxyTimeoutHandler implements ExceptionHandler<ReadTimeoutException
 
   @Override
   public HttpResponse<?> handle(final HttpRequest request, final ReadTimeoutException exception) {
-    final Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("type", "https://cmf-stream.org/problems/upstream-timeout");
-    problem.put("title", HttpStatus.GATEWAY_TIMEOUT.getReason());
-    problem.put("status", 504);
-    problem.put("detail", "the service behind the front door did not answer " + request.getPath() + " in time; sending it again is safe");
-    return HttpResponse.status(HttpStatus.GATEWAY_TIMEOUT).body(problem).contentType("application/problem+json");
+    return Problems.of(HttpStatus.GATEWAY_TIMEOUT, "upstream-timeout",
+        "the service behind the front door did not answer " + request.getPath() + " in time; sending it again is safe");
   }
 }
