@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Locale;
 import java.util.Optional;
+import org.cmfstream.query.v1.LineageService.Bounds;
 import org.cmfstream.query.v1.LineageService.Direction;
 import org.cmfstream.query.v1.LineageService.Walk;
 import org.cmfstream.query.v1.Views.Lineage;
@@ -24,8 +25,8 @@ import org.cmfstream.query.web.Responses;
 
 /**
  * v1 lineage of an artifact or an execution, from Neo4j: {@code direction}, {@code depth} (default
- * and cap configured), a node budget ({@code max_nodes}), {@code truncated} when the budget, a level
- * too wide or the time limit cut the walk short, and a {@code cursor} that continues it.
+ * and cap configured), a node budget ({@code max_nodes}), {@code truncated} when the budget or the
+ * time limit cut the walk short, and a {@code cursor} that continues it.
  */
 @Controller("/api/v1/lineage")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -81,7 +82,8 @@ final class LineageController {
       }
       offset = position.get("o").asInt();
     }
-    final Optional<Walk> found = lineage.walk(kind, key, d, levels, offset, budget, settings.getLineageTimeout());
+    final Optional<Walk> found =
+        lineage.walk(kind, key, d, new Bounds(levels, offset, budget, settings.getLineageTimeout(), settings.getLineageOnePassNodes()));
     if (found.isEmpty()) {
       return Responses.problem(404, "not-found", "the lineage graph has no " + kind + " " + key);
     }

@@ -5,14 +5,14 @@ package org.cmfstream.query.v1;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.cmfstream.query.store.StoreUnavailable;
 import org.cmfstream.query.v1.Views.LineageEdge;
 import org.cmfstream.query.v1.Views.LineageNode;
@@ -26,48 +26,117 @@ import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.ClientException;
+import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.neo4j.driver.exceptions.TransientException;
 
 /**
- * Lineage from the graph: a breadth-first walk from an artifact or an execution over
+ * Lineage from the graph: the artifacts and executions within {@code depth} edges of a root over
  * {@code (:Artifact)-[:INPUT_TO]->(:Execution)-[:PRODUCED]->(:Artifact)}, upstream, downstream or
  * both. Upstream and downstream are two walks, each going only its own way (both directions is
  * their union, not a zig-zag through shared inputs such as an environment every execution reads).
  *
- * <p>One bounded, parameterised query per level takes both walks a step further (never a
- * variable-length path, whose count explodes with fan-in), all in one read transaction with a
- * timeout, the root's lookup included. Each level's new nodes are taken in a fixed order, so the
- * walk is deterministic and a continuation is just an offset into it.
+ * <p>The answer is one fixed order, so a continuation is just an offset into it: by distance from
+ * the root (each node once, at its shortest distance), upstream before downstream at the same
+ * distance, then by id. The edges of a page are those among the nodes up to the page's end that
+ * touch the page, so a client that joins the pages has every edge once.
+ *
+ * <p>Usually one query finds it all: Neo4j's {@code ANY SHORTEST} path search walks breadth-first
+ * on the server and reaches each node once (a variable-length match instead counts paths, which
+ * explode with fan-in), and a second fetches the edges. That query stops after
+ * {@link Bounds#onePassRows()} nodes; a lineage wider than that (an environment every execution
+ * reads, say) is walked a level at a time instead, each level one query cut at the node budget, in
+ * the same order. Everything runs in one read transaction with the time limit as its timeout; a
+ * walk the limit cuts answers the nodes it found, with their edges, and says {@code truncated}.
  */
 @Singleton
 public final class LineageService {
 
   public enum Direction { UPSTREAM, DOWNSTREAM, BOTH }
 
-  /** The walk's outcome: nodes in walk order from {@code offset}, the edges among them and the nodes before, and whether it was cut short. */
-  public record Walk(List<LineageNode> nodes, List<LineageEdge> edges, boolean truncated, boolean timedOut) {}
+  /** Beyond any configured depth cap: the depth is written into the query's text, so it is checked here too. */
+  static final int MAX_DEPTH = 100;
 
   /**
-   * One level of both walks: a row per edge from a frontier node to a neighbour, with the walk it
-   * belongs to ({@code up} or {@code down}), the edge's type and the neighbour's label. The LIMIT
-   * bounds a level; ORDER BY makes what a limit cuts the same every time.
+   * How far, how wide and how long one walk may go, and which part of it to answer.
+   *
+   * @param depth at most this many edges from the root
+   * @param offset the nodes to skip, in walk order (the root is node 0)
+   * @param budget at most this many nodes to answer
+   * @param timeLimit how long the walk may take
+   * @param onePassRows how many nodes the one-query walk may find before the level walk takes over
+   */
+  public record Bounds(int depth, int offset, int budget, Duration timeLimit, int onePassRows) {
+
+    public Bounds {
+      if (depth < 1 || depth > MAX_DEPTH || offset < 0 || budget < 1 || onePassRows < 1 || timeLimit.isNegative()) {
+        throw new IllegalArgumentException("lineage bounds out of range: " + depth + ", " + offset + ", " + budget + ", " + timeLimit + ", " + onePassRows);
+      }
+    }
+
+    /** The nodes up to the end of the page; a cursor's offset never comes near the int range, but a bad one must not wrap. */
+    int wanted() {
+      return (int) Math.min(Integer.MAX_VALUE - 1L, (long) offset + budget);
+    }
+  }
+
+  /** The walk's outcome: nodes in walk order from {@code offset}, the edges that touch them, and whether it was cut short. */
+  public record Walk(List<LineageNode> nodes, List<LineageEdge> edges, boolean truncated, boolean timedOut) {}
+
+  /** One row per node: its kind, key, type, label; from a node {@code n}. */
+  private static final String PROJECT =
+      "WITH %s n, CASE WHEN n:Artifact THEN 'artifact' ELSE 'execution' END AS kind "
+          + "WITH %s kind, CASE kind WHEN 'artifact' THEN n.uri ELSE n.uuid END AS key, CASE kind WHEN 'artifact' THEN n.type ELSE n.stage END AS type, "
+          + "CASE kind WHEN 'artifact' THEN head(n.names) ELSE n.stage END AS label ";
+
+  private static final String ARTIFACT_ROOT = "MATCH (root:Artifact {uri: $key}) ";
+  private static final String EXECUTION_ROOT = "MATCH (root:Execution {uuid: $key}) ";
+
+  /**
+   * The walks' nodes. {@code rank} is distance × 4, plus 1 upstream or 2 downstream, so one sort
+   * gives the walk order; a node both ways (only in a cycle) keeps its smallest. The {@code LIMIT
+   * $scan} before the sort bounds the search; {@code scanned} tells whether it was reached. The
+   * depth is a number written in by this class (a path quantifier takes no parameter).
+   */
+  private static final String UP_NODES = "UNION ALL WITH root MATCH p = ANY SHORTEST (root)<-[:INPUT_TO|PRODUCED]-{1,%1$d}(n) RETURN n, length(p) * 4 + 1 AS rank ";
+  private static final String DOWN_NODES = "UNION ALL WITH root MATCH p = ANY SHORTEST (root)-[:INPUT_TO|PRODUCED]->{1,%1$d}(n) RETURN n, length(p) * 4 + 2 AS rank ";
+  private static final String NODES =
+      "CALL { WITH root RETURN root AS n, 0 AS rank %s} WITH n, rank LIMIT $scan "
+          + "WITH collect([n, rank]) AS found WITH size(found) AS scanned, found UNWIND found AS f WITH scanned, f[0] AS n, min(f[1]) AS rank "
+          + PROJECT.formatted("scanned, rank,", "scanned, rank,")
+          + "RETURN scanned, rank / 4 AS depth, kind, key, type, label ORDER BY rank, kind, key LIMIT $limit";
+
+  /**
+   * One level of the level walk: the new neighbours of the frontiers, each once, in walk order, at
+   * most {@code $limit} (one more than the nodes still wanted, so a full answer means a cut walk).
    */
   private static final String LEVEL =
       "CALL { "
-          + "MATCH (e:Execution)-[:PRODUCED]->(a:Artifact) WHERE a.uri IN $upArtifacts "
-          + "RETURN 'up' AS walk, 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'PRODUCED' AS kind, e.stage AS type, e.uuid AS key, e.stage AS label "
-          + "UNION ALL MATCH (a:Artifact)-[:INPUT_TO]->(e:Execution) WHERE e.uuid IN $upExecutions "
-          + "RETURN 'up' AS walk, 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'INPUT_TO' AS kind, a.type AS type, a.uri AS key, head(a.names) AS label "
-          + "UNION ALL MATCH (a:Artifact)-[:INPUT_TO]->(e:Execution) WHERE a.uri IN $downArtifacts "
-          + "RETURN 'down' AS walk, 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind, e.stage AS type, e.uuid AS key, e.stage AS label "
-          + "UNION ALL MATCH (e:Execution)-[:PRODUCED]->(a:Artifact) WHERE e.uuid IN $downExecutions "
-          + "RETURN 'down' AS walk, 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind, a.type AS type, a.uri AS key, head(a.names) AS label } "
-          + "RETURN walk, from, to, kind, type, key, label ORDER BY walk DESC, to, from LIMIT $limit";
+          + "MATCH (n:Execution)-[:PRODUCED]->(a:Artifact) WHERE a.uri IN $upArtifacts RETURN n, 1 AS walk "
+          + "UNION ALL MATCH (n:Artifact)-[:INPUT_TO]->(e:Execution) WHERE e.uuid IN $upExecutions RETURN n, 1 AS walk "
+          + "UNION ALL MATCH (a:Artifact)-[:INPUT_TO]->(n:Execution) WHERE a.uri IN $downArtifacts RETURN n, 2 AS walk "
+          + "UNION ALL MATCH (e:Execution)-[:PRODUCED]->(n:Artifact) WHERE e.uuid IN $downExecutions RETURN n, 2 AS walk } "
+          + "WITH n, min(walk) AS walk "
+          + PROJECT.formatted("walk,", "walk,")
+          + "WITH walk, kind, key, type, label WHERE NOT (kind + ':' + key) IN $visited "
+          + "RETURN walk, kind, key, type, label ORDER BY walk, kind, key LIMIT $limit";
 
-  private static final String ARTIFACT_ROOT = "MATCH (a:Artifact {uri: $key}) RETURN a.type AS type, head(a.names) AS label";
-  private static final String EXECUTION_ROOT = "MATCH (e:Execution {uuid: $key}) RETURN e.stage AS type, e.stage AS label";
+  /** The root alone, for a walk the time limit cut before its first answer. */
+  private static final String ROOT = "WITH root AS n " + PROJECT.formatted("", "") + "RETURN kind, key, type, label";
+
+  /** Every edge among the nodes given, the way data flowed. */
+  private static final String EDGES =
+      "MATCH (a:Artifact)-[:INPUT_TO]->(e:Execution) WHERE a.uri IN $artifacts AND e.uuid IN $executions "
+          + "RETURN 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
+          + "UNION ALL MATCH (e:Execution)-[:PRODUCED]->(a:Artifact) WHERE e.uuid IN $executions AND a.uri IN $artifacts "
+          + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind";
+
+  /**
+   * After the time limit, how long the one look-up that completes the answer may take: the root
+   * alone or the edges among the nodes found, both index seeks bounded by the node budget.
+   */
+  private static final Duration FOLLOW_UP = Duration.ofSeconds(1);
 
   private final Driver driver;
 
@@ -75,117 +144,43 @@ public final class LineageService {
     this.driver = driver;
   }
 
+  /** The query that finds a walk's nodes in one pass; QueryBenchmark's bare Cypher (QueryReads) runs this text and EDGES, copied. */
+  static String nodesQuery(final String kind, final Direction direction, final int depth) {
+    final String walks = (direction == Direction.DOWNSTREAM ? "" : UP_NODES.formatted(depth)) + (direction == Direction.UPSTREAM ? "" : DOWN_NODES.formatted(depth));
+    return rootMatch(kind) + NODES.formatted(walks);
+  }
+
   /**
-   * Walks from the artifact or execution {@code key} at most {@code depth} edges away, returning at
-   * most {@code budget} nodes after skipping the first {@code offset} (the root is node 0); empty
-   * when the graph has no such root.
+   * Walks from the artifact or execution {@code key} within {@code bounds}; empty when the graph
+   * has no such root.
    */
-  public Optional<Walk> walk(final String kind, final String key, final Direction direction, final int depth, final int offset, final int budget,
-      final Duration timeout) {
-    final long deadline = System.nanoTime() + timeout.toNanos();
-    return read(tx -> root(tx, kind, key).map(root -> walk(tx, root, direction, depth, offset, budget, deadline)),
-        TransactionConfig.builder().withTimeout(timeout).build());
-  }
-
-  private static Optional<LineageNode> root(final QueryRunner tx, final String kind, final String key) {
-    final List<Record> found = tx.run("artifact".equals(kind) ? ARTIFACT_ROOT : EXECUTION_ROOT, Map.of("key", key)).list();
-    return found.stream().findFirst()
-        .map(r -> new LineageNode(kind + ":" + key, kind, key, nullable(r.get("type")), nullable(r.get("label")), 0));
-  }
-
-  private static Walk walk(final QueryRunner tx, final LineageNode root, final Direction direction, final int depth, final int offset, final int budget,
-      final long deadline) {
-    final Map<String, LineageNode> visited = new LinkedHashMap<>();
-    visited.put(root.id(), root);
-    final Map<String, LineageEdge> edges = new LinkedHashMap<>();
-    List<LineageNode> up = direction == Direction.DOWNSTREAM ? List.of() : List.of(root);
-    List<LineageNode> down = direction == Direction.UPSTREAM ? List.of() : List.of(root);
-    final int wanted = offset + budget;
-    boolean truncated = false;
-    boolean timedOut = false;
-    for (int level = 1; level <= depth && (!up.isEmpty() || !down.isEmpty()); level++) {
-      if (visited.size() > wanted) {
-        truncated = true;
-        break;
-      }
-      if (System.nanoTime() > deadline) {
-        truncated = true;
-        timedOut = true;
-        break;
-      }
-      // Enough rows for the nodes still wanted, and the edges among them; a level cut by the
-      // limit is a truncated walk.
-      final int limit = Math.max(64, (wanted - visited.size() + 1) * 8);
-      final List<Record> rows;
+  public Optional<Walk> walk(final String kind, final String key, final Direction direction, final Bounds bounds) {
+    final long deadline = System.nanoTime() + bounds.timeLimit().toNanos();
+    final Found found = new Found();
+    try (Session session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
       try {
-        rows = tx.run(LEVEL, Map.of("upArtifacts", keys(up, "artifact"), "upExecutions", keys(up, "execution"), "downArtifacts", keys(down, "artifact"),
-            "downExecutions", keys(down, "execution"), "limit", limit)).list();
+        inTransaction(session, bounds.timeLimit(), tx -> {
+          find(tx, kind, key, direction, bounds, deadline, found);
+          if (found.hasRoot()) {
+            found.edges = edges(tx, found, bounds);
+          }
+        });
       } catch (ClientException | TransientException e) {
         if (!timedOut(e)) {
           throw e;
         }
-        truncated = true;
-        timedOut = true;
-        break;
-      }
-      truncated |= rows.size() >= limit;
-      up = discover(rows, "up", level, visited, edges);
-      down = discover(rows, "down", level, visited, edges);
-    }
-    final List<LineageNode> all = new ArrayList<>(visited.values());
-    truncated |= all.size() > wanted;
-    final List<LineageNode> page = all.subList(Math.min(offset, all.size()), Math.min(wanted, all.size()));
-    final Set<String> known = new HashSet<>();
-    all.subList(0, Math.min(wanted, all.size())).forEach(n -> known.add(n.id()));
-    final List<LineageEdge> shown = edges.values().stream().filter(e -> known.contains(e.from()) && known.contains(e.to())).toList();
-    return new Walk(List.copyOf(page), shown, truncated, timedOut);
-  }
-
-  private static List<String> keys(final List<LineageNode> frontier, final String kind) {
-    return frontier.stream().filter(n -> kind.equals(n.kind())).map(LineageNode::key).toList();
-  }
-
-  /** One walk's new nodes of this level, in a fixed order, added to {@code visited}; its edges added to {@code edges}. */
-  private static List<LineageNode> discover(
-      final List<Record> rows, final String walk, final int level, final Map<String, LineageNode> visited, final Map<String, LineageEdge> edges) {
-    final Map<String, LineageNode> discovered = new TreeMap<>();
-    for (final Record r : rows) {
-      if (!walk.equals(r.get("walk").asString())) {
-        continue;
-      }
-      final String to = r.get("to").asString();
-      final String from = r.get("from").asString();
-      final String kind = r.get("kind").asString();
-      // Edges point the way data flowed: artifact -INPUT_TO-> execution -PRODUCED-> artifact.
-      final LineageEdge edge = "down".equals(walk) ? new LineageEdge(from, to, kind) : new LineageEdge(to, from, kind);
-      edges.putIfAbsent(edge.from() + '>' + edge.to(), edge);
-      if (!visited.containsKey(to)) {
-        discovered.putIfAbsent(to, new LineageNode(to, to.substring(0, to.indexOf(':')), r.get("key").asString(), nullable(r.get("type")),
-            nullable(r.get("label")), level));
-      }
-    }
-    final List<LineageNode> next = new ArrayList<>(discovered.values());
-    next.forEach(n -> visited.put(n.id(), n));
-    return next;
-  }
-
-  /**
-   * One read transaction, without the driver's retries: a lineage request answers now, or 503, and
-   * never waits out a retry loop while Neo4j is down.
-   */
-  private <T> T read(final Function<QueryRunner, T> work, final TransactionConfig config) {
-    try (Session session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
-      final Transaction tx = session.beginTransaction(config);
-      try {
-        return work.apply(tx);
-      } finally {
-        // A read has nothing to commit; closing rolls back, and a transaction the server already
-        // ended for its timeout has nothing left to close.
-        try {
-          tx.close();
-        } catch (RuntimeException e) {
-          // already ended
-        }
+        // The server ended the transaction at the time limit: answer what was found, completed by
+        // one short look-up in a new transaction (the root, if nothing came back at all).
+        found.truncated = true;
+        found.timedOut = true;
+        inTransaction(session, FOLLOW_UP, tx -> {
+          if (!found.hasRoot()) {
+            tx.run(rootMatch(kind) + ROOT, Map.of("key", key)).list().forEach(r -> found.add(node(r, 0)));
+          }
+          if (found.hasRoot()) {
+            found.edges = edges(tx, found, bounds);
+          }
+        });
       }
     } catch (ServiceUnavailableException | SessionExpiredException e) {
       throw new StoreUnavailable("Neo4j", e);
@@ -193,14 +188,147 @@ public final class LineageService {
       if (e instanceof ClientException && !timedOut(e)) {
         throw e;
       }
-      if (timedOut(e)) {
-        throw new StoreUnavailable("Neo4j (the lineage time limit passed before its first answer)", e);
-      }
       throw new StoreUnavailable("Neo4j", e);
+    }
+    if (!found.hasRoot()) {
+      return Optional.empty();
+    }
+    final List<LineageNode> all = found.nodes;
+    final boolean truncated = found.truncated || all.size() > bounds.wanted();
+    final List<LineageNode> page = all.subList(Math.min(bounds.offset(), all.size()), Math.min(bounds.wanted(), all.size()));
+    return Optional.of(new Walk(List.copyOf(page), found.edges, truncated, found.timedOut));
+  }
+
+  /** The nodes: in one pass if the lineage is narrow enough, else a level at a time. */
+  private static void find(final QueryRunner tx, final String kind, final String key, final Direction direction, final Bounds bounds, final long deadline,
+      final Found found) {
+    final List<Record> rows = tx.run(nodesQuery(kind, direction, bounds.depth()),
+        Map.of("key", key, "scan", bounds.onePassRows(), "limit", bounds.wanted() + 1)).list();
+    if (rows.isEmpty()) {
+      return;
+    }
+    if (rows.get(0).get("scanned").asInt() < bounds.onePassRows()) {
+      rows.forEach(r -> found.add(node(r, r.get("depth").asInt())));
+      return;
+    }
+    // Wider than one pass may go: the root (always the first row), then level by level.
+    found.add(node(rows.get(0), 0));
+    levels(tx, direction, bounds, deadline, found);
+  }
+
+  private static void levels(final QueryRunner tx, final Direction direction, final Bounds bounds, final long deadline, final Found found) {
+    final LineageNode root = found.nodes.get(0);
+    List<LineageNode> up = direction == Direction.DOWNSTREAM ? List.of() : List.of(root);
+    List<LineageNode> down = direction == Direction.UPSTREAM ? List.of() : List.of(root);
+    for (int level = 1; level <= bounds.depth() && (!up.isEmpty() || !down.isEmpty()); level++) {
+      if (System.nanoTime() - deadline > 0) {
+        found.truncated = true;
+        found.timedOut = true;
+        return;
+      }
+      final int limit = bounds.wanted() - found.nodes.size() + 1;
+      final List<Record> rows = tx.run(LEVEL, Map.of("upArtifacts", keys(up, "artifact"), "upExecutions", keys(up, "execution"),
+          "downArtifacts", keys(down, "artifact"), "downExecutions", keys(down, "execution"), "visited", found.ids(), "limit", limit)).list();
+      final List<LineageNode> nextUp = new ArrayList<>();
+      final List<LineageNode> nextDown = new ArrayList<>();
+      for (final Record r : rows) {
+        final LineageNode n = node(r, level);
+        if (found.add(n)) {
+          (r.get("walk").asInt() == 1 ? nextUp : nextDown).add(n);
+        }
+      }
+      if (rows.size() >= limit) {
+        // More than the budget: the rest of this level, and what lies beyond it, is for a cursor.
+        found.truncated = true;
+        return;
+      }
+      up = nextUp;
+      down = nextDown;
     }
   }
 
-  private static boolean timedOut(final org.neo4j.driver.exceptions.Neo4jException e) {
+  /** The edges among the nodes up to the page's end that touch the page, in a fixed order. */
+  private static List<LineageEdge> edges(final QueryRunner tx, final Found found, final Bounds bounds) {
+    final List<LineageNode> all = found.nodes;
+    final List<LineageNode> known = all.subList(0, Math.min(bounds.wanted(), all.size()));
+    final List<LineageNode> page = all.subList(Math.min(bounds.offset(), all.size()), known.size());
+    if (page.isEmpty() || known.size() < 2) {
+      return List.of();
+    }
+    final Set<String> onPage = new HashSet<>();
+    page.forEach(n -> onPage.add(n.id()));
+    final List<LineageEdge> edges = new ArrayList<>();
+    for (final Record r : tx.run(EDGES, Map.of("artifacts", keys(known, "artifact"), "executions", keys(known, "execution"))).list()) {
+      final LineageEdge edge = new LineageEdge(r.get("from").asString(), r.get("to").asString(), r.get("kind").asString());
+      if (onPage.contains(edge.from()) || onPage.contains(edge.to())) {
+        edges.add(edge);
+      }
+    }
+    edges.sort(Comparator.comparing(LineageEdge::from).thenComparing(LineageEdge::to));
+    return List.copyOf(edges);
+  }
+
+  private static String rootMatch(final String kind) {
+    return "artifact".equals(kind) ? ARTIFACT_ROOT : EXECUTION_ROOT;
+  }
+
+  private static LineageNode node(final Record r, final int depth) {
+    final String kind = r.get("kind").asString();
+    final String key = r.get("key").asString();
+    return new LineageNode(kind + ":" + key, kind, key, nullable(r.get("type")), nullable(r.get("label")), depth);
+  }
+
+  private static List<String> keys(final List<LineageNode> nodes, final String kind) {
+    return nodes.stream().filter(n -> kind.equals(n.kind())).map(LineageNode::key).toList();
+  }
+
+  /** What a walk found so far, kept across the transaction the time limit may end. */
+  private static final class Found {
+
+    private final Map<String, LineageNode> byId = new LinkedHashMap<>();
+    private final List<LineageNode> nodes = new ArrayList<>();
+    private List<LineageEdge> edges = List.of();
+    private boolean truncated;
+    private boolean timedOut;
+
+    /** Adds a node not seen before, in walk order; the first is the root. */
+    boolean add(final LineageNode node) {
+      if (byId.putIfAbsent(node.id(), node) != null) {
+        return false;
+      }
+      nodes.add(node);
+      return true;
+    }
+
+    boolean hasRoot() {
+      return !nodes.isEmpty();
+    }
+
+    List<String> ids() {
+      return List.copyOf(byId.keySet());
+    }
+  }
+
+  /**
+   * One read transaction, without the driver's retries: a lineage request answers now, or 503, and
+   * never waits out a retry loop while Neo4j is down.
+   */
+  private static void inTransaction(final Session session, final Duration timeout, final Consumer<QueryRunner> work) {
+    final Transaction tx = session.beginTransaction(TransactionConfig.builder().withTimeout(timeout).build());
+    try {
+      work.accept(tx);
+    } finally {
+      // A read has nothing to commit; closing rolls back, and a transaction the server already
+      // ended for its timeout has nothing left to close.
+      try {
+        tx.close();
+      } catch (RuntimeException e) {
+        // already ended
+      }
+    }
+  }
+
+  private static boolean timedOut(final Neo4jException e) {
     return e.code() != null && e.code().contains("TransactionTimedOut");
   }
 

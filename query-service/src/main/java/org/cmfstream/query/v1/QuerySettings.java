@@ -31,6 +31,15 @@ public interface QuerySettings {
   @Bindable(defaultValue = "5000")
   int getMaxLineageNodes();
 
+  /**
+   * A lineage that reaches more nodes within its depth than this is walked a level at a time (a
+   * query per level, cut at the node budget) instead of found in one query, which must collect and
+   * sort every node it reaches: so a request's work is bounded by the width of one level, not by
+   * everything downstream of, say, an environment every execution reads.
+   */
+  @Bindable(defaultValue = "10000")
+  int getLineageOnePassNodes();
+
   /** A lineage walk that takes longer stops, answers what it has, and says {@code truncated}. */
   @Bindable(defaultValue = "2s")
   Duration getLineageTimeout();
