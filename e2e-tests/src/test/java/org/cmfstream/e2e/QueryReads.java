@@ -29,7 +29,7 @@ import org.neo4j.driver.Session;
 /**
  * The reads the query benchmarks time, each over HTTP beside the bare store query it rests on:
  * a filtered executions page (the SQL through JDBC), an artifact by hash with its producers and
- * consumers (the SQL), depth-5 lineage both ways (the Cypher traversal through the driver), and
+ * consumers (the SQL), depth-5 lineage both ways (the service's Cypher through the driver), and
  * the same lineage as a recursive CTE in PostgreSQL. Requests alternate HTTP and bare, so both see
  * the same machine.
  *
@@ -194,12 +194,35 @@ final class QueryReads {
     return rows;
   }
 
-  /** The bare depth-5 traversal: upstream and downstream, each a variable-length match. */
+  /**
+   * The bare depth-5 lineage: the two queries query-service's LineageService runs for this route
+   * (its nodes in one {@code ANY SHORTEST} search, then the edges among them), with the same text
+   * and parameters (the default budget of 500, the one-query limit of 10,000), in one read
+   * transaction. Keep it in step with LineageService.nodesQuery and edgesQuery.
+   */
   private int cypher(final String uri) {
-    return session.run("MATCH (a:Artifact {uri: $uri}) CALL { WITH a MATCH (a)<-[:INPUT_TO|PRODUCED*1..5]-(n) RETURN n "
-        + "UNION WITH a MATCH (a)-[:INPUT_TO|PRODUCED*1..5]->(n) RETURN n } RETURN count(DISTINCT n) AS nodes", Map.of("uri", uri))
-        .single().get("nodes").asInt();
+    return session.executeRead(tx -> {
+      final List<org.neo4j.driver.Record> nodes = tx.run(LINEAGE_NODES, Map.of("key", uri, "scan", 10_000, "limit", 501)).list();
+      final List<String> artifacts = new ArrayList<>();
+      final List<String> executions = new ArrayList<>();
+      nodes.stream().limit(500).forEach(r -> ("artifact".equals(r.get("kind").asString()) ? artifacts : executions).add(r.get("key").asString()));
+      return nodes.size() + tx.run(LINEAGE_EDGES, Map.of("artifacts", artifacts, "executions", executions)).list().size();
+    });
   }
+
+  private static final String LINEAGE_NODES = "MATCH (root:Artifact {uri: $key}) CALL { WITH root RETURN root AS n, 0 AS rank "
+      + "UNION ALL WITH root MATCH p = ANY SHORTEST (root)<-[:INPUT_TO|PRODUCED]-{1,5}(n) RETURN n, length(p) * 4 + 1 AS rank "
+      + "UNION ALL WITH root MATCH p = ANY SHORTEST (root)-[:INPUT_TO|PRODUCED]->{1,5}(n) RETURN n, length(p) * 4 + 2 AS rank } "
+      + "WITH n, rank LIMIT $scan WITH collect([n, rank]) AS found WITH size(found) AS scanned, found UNWIND found AS f "
+      + "WITH scanned, f[0] AS n, min(f[1]) AS rank WITH scanned, rank, n, CASE WHEN n:Artifact THEN 'artifact' ELSE 'execution' END AS kind "
+      + "WITH scanned, rank, kind, CASE kind WHEN 'artifact' THEN n.uri ELSE n.uuid END AS key, CASE kind WHEN 'artifact' THEN n.type ELSE n.stage END AS type, "
+      + "CASE kind WHEN 'artifact' THEN head(n.names) ELSE n.stage END AS label "
+      + "RETURN scanned, rank / 4 AS depth, kind, key, type, label ORDER BY rank, kind, key LIMIT $limit";
+
+  private static final String LINEAGE_EDGES = "MATCH (a:Artifact)-[:INPUT_TO]->(e:Execution) WHERE a.uri IN $artifacts AND e.uuid IN $executions "
+      + "RETURN 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
+      + "UNION ALL MATCH (e:Execution)-[:PRODUCED]->(a:Artifact) WHERE e.uuid IN $executions AND a.uri IN $artifacts "
+      + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind";
 
   /** The same lineage in PostgreSQL: two recursive walks over events, up to 5 edges. */
   private int cte(final String uri) throws SQLException {
