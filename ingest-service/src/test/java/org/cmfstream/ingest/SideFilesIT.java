@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -40,7 +41,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -314,6 +317,49 @@ class SideFilesIT implements TestPropertyProvider {
     }
   }
 
+  /** Issue #7: a multipart body cut before its closing boundary was stored as if it were whole. */
+  @Nested
+  class CutBodies {
+
+    @ParameterizedTest(name = "{0} without its last {1} bytes")
+    @CsvSource({"/api/python-env, 3", "/api/python-env, 10", "/api/label, 10", "/api/tensorboard?pipeline_name=p, 10", "/api/python-env, 20"})
+    void shouldStoreNothingOfABodyCutBeforeItsClosingBoundary(final String route, final int cut) throws Exception {
+      // given: a whole file part, and the body cut in its closing boundary or in the file's delimiter
+      final String name = unique("never_stored") + ".txt";
+      final String boundary = "cut" + unique("b").replace("-", "");
+      final byte[] whole = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n"
+          + "Content-Type: text/plain\r\n\r\nnumpy==1.26.4\n\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+      final byte[] body = java.util.Arrays.copyOf(whole, whole.length - cut);
+
+      // when
+      final HttpResponse<byte[]> post = http.send(http.request(route).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+      // then
+      assertThat(post.statusCode()).as(text(post)).isEqualTo(400);
+      assertThat(contentType(post)).startsWith("application/json");
+      assertThat(json(post)).containsEntry("status", "malformed-multipart");
+      assertThat(storage.keys("cmf-server/")).noneMatch(k -> k.endsWith(name));
+    }
+
+    @Test
+    void shouldStoreABodyWhoseClosingBoundaryHasNoLineBreak() throws Exception {
+      // given: RFC 2046 makes the line break after the closing boundary optional
+      final String name = unique("python_env") + ".txt";
+      final String boundary = "nolf" + unique("b").replace("-", "");
+      final byte[] body = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n\r\nx==1\n\r\n--"
+          + boundary + "--").getBytes(StandardCharsets.UTF_8);
+
+      // when
+      final HttpResponse<byte[]> post = http.send(http.request("/api/python-env").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+
+      // then
+      assertThat(post.statusCode()).as(text(post)).isEqualTo(200);
+      assertThat(storage.read(ENV + name)).isEqualTo("x==1\n".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   @Nested
   class BadNames {
 
@@ -335,20 +381,26 @@ class SideFilesIT implements TestPropertyProvider {
     }
 
     /**
-     * Control characters, backslashes and drive letters in a multipart file name never reach the
-     * route: Netty's form decoder turns controls, ':' and tabs into spaces and takes a backslash as
-     * a quoted-string escape. What matters holds either way: no key ever has them.
+     * Issue #7: control characters, backslashes and drive letters in a multipart file name reach
+     * the route as sent (the framework's form decoder blanked or dropped them first, so {@code
+     * ..\..\x.txt} was stored as {@code ....x.txt}), and are refused with a 400 that names the
+     * problem. Names are written into the quoted-string as given; urllib3 doubles a backslash.
      */
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"nul\u0000byte.txt", "bell\u0007.txt", "del\u007f.txt", "esc\u001b[31m.txt", "C:\\Windows\\x.txt", "\\\\host\\share\\x.txt"})
-    void shouldNeverStoreAKeyWithAControlCharacterOrADrive(final String name) throws Exception {
+    @MethodSource("org.cmfstream.ingest.SideFilesIT#hostileFileNames")
+    void shouldRefuseAFileNameWithAControlCharacterABackslashPathOrADrive(final String sent, final String problem) throws Exception {
+      final List<String> before = storage.keys("cmf-server/");
       for (final String route : List.of("/api/python-env", "/api/label", "/api/tensorboard?pipeline_name=p")) {
-        final HttpResponse<byte[]> post = http.postFile(route, name, "x".getBytes(StandardCharsets.UTF_8));
+        // when
+        final HttpResponse<byte[]> post = http.postFile(route, sent, "x".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(post.statusCode()).as(route).isIn(200, 400);
+        // then
+        assertThat(post.statusCode()).as(route + " " + text(post)).isEqualTo(400);
         assertThat(contentType(post)).startsWith("application/json");
+        assertThat(json(post)).containsEntry("status", "invalid-file-name");
+        assertThat(json(post).get("detail").toString()).startsWith("file name '").contains(problem);
       }
-      assertThat(storage.keys("cmf-server/")).noneMatch(k -> k.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || k.contains(":") || k.contains("\\"));
+      assertThat(storage.keys("cmf-server/")).isEqualTo(before);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -405,5 +457,19 @@ class SideFilesIT implements TestPropertyProvider {
       assertThat(post.statusCode()).isBetween(400, 499);
       assertThat(contentType(post)).contains("json");
     }
+  }
+
+  static Stream<Arguments> hostileFileNames() {
+    return Stream.of(
+        Arguments.of("..\\\\..\\\\x.txt", "climbs out of its directory"),
+        Arguments.of("a\\\\..\\\\..\\\\b.txt", "climbs out of its directory"),
+        Arguments.of("\\\\windows\\\\win.ini", "absolute path"),
+        Arguments.of("C:\\Windows\\x.txt", "absolute path"),
+        Arguments.of("\\\\host\\share\\x.txt", "absolute path"),
+        Arguments.of("nul\u0000byte.txt", "control character U+0000"),
+        Arguments.of("bell\u0007.txt", "control character U+0007"),
+        Arguments.of("tab\tstop.txt", "control character U+0009"),
+        Arguments.of("del\u007f.txt", "control character U+007F"),
+        Arguments.of("esc\u001b[31m.txt", "control character U+001B"));
   }
 }

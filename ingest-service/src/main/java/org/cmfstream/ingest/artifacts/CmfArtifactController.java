@@ -18,7 +18,6 @@ import io.micronaut.http.annotation.Head;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.multipart.StreamingFileUpload;
 import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -35,6 +34,7 @@ import org.cmfstream.ingest.storage.StorageUnavailable;
 import org.cmfstream.ingest.web.BadInput;
 import org.cmfstream.ingest.web.Bodies;
 import org.cmfstream.ingest.web.FileNames;
+import org.cmfstream.ingest.web.MultipartFile;
 import org.cmfstream.ingest.web.Problems;
 
 /**
@@ -73,14 +73,21 @@ final class CmfArtifactController {
   @Post(uris = {"/artifact_push", "/api/artifact_push"}, produces = MediaType.APPLICATION_JSON)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   HttpResponse<?> pushForm(
+      final HttpRequest<?> request,
       @Nullable @QueryValue("pipeline_name") final String pipeline,
       @Nullable @QueryValue("artifact_name") final String name,
-      @Nullable final StreamingFileUpload file) {
-    if (file == null) {
-      return Problems.cmfMissing("body", "file");
-    }
-    try (InputStream in = file.asInputStream()) {
-      return push(pipeline, name, in, -1);
+      @Nullable @Body final InputStream body) {
+    // Read here, not by the framework's multipart decoder, which completes a file whose body is
+    // cut before its closing boundary: this stream fails there instead, and nothing is stored.
+    try (InputStream in = body != null ? body : InputStream.nullInputStream()) {
+      Bodies.checkEncoding(request);
+      final Optional<MultipartFile> file = MultipartFile.find(request.getHeaders().get(HttpHeaders.CONTENT_TYPE, String.class).orElse(""), in, "file");
+      if (file.isEmpty()) {
+        return Problems.cmfMissing("body", "file");
+      }
+      return push(pipeline, name, file.get().content(), -1);
+    } catch (BadInput bad) {
+      return Problems.cmf(bad.status(), bad.type(), bad.detail());
     } catch (IOException e) {
       throw new UncheckedIOException("the artifact's body could not be read", e);
     }

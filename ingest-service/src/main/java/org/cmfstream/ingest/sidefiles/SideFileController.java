@@ -5,17 +5,18 @@ package org.cmfstream.ingest.sidefiles;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Head;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.multipart.StreamingFileUpload;
 import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -37,8 +38,10 @@ import org.cmfstream.ingest.storage.ObjectStore;
 import org.cmfstream.ingest.storage.ObjectStoreSettings;
 import org.cmfstream.ingest.storage.StorageUnavailable;
 import org.cmfstream.ingest.web.BadInput;
+import org.cmfstream.ingest.web.Bodies;
 import org.cmfstream.ingest.web.FileNames;
 import org.cmfstream.ingest.web.IngestSettings;
+import org.cmfstream.ingest.web.MultipartFile;
 import org.cmfstream.ingest.web.Problems;
 
 /**
@@ -90,14 +93,11 @@ final class SideFileController {
 
   @Post(uris = {"/python-env", "/api/python-env"}, produces = MediaType.APPLICATION_JSON)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  HttpResponse<?> uploadPythonEnv(@Nullable final StreamingFileUpload file) {
-    if (file == null) {
-      return Problems.cmfMissing("body", "file");
-    }
-    return answer(file, in -> {
-      final String name = FileNames.basename(file.getFilename(), "file name");
+  HttpResponse<?> uploadPythonEnv(final HttpRequest<?> request, @Nullable @Body final InputStream body) {
+    return answer(request, body, (fileName, in) -> {
+      final String name = FileNames.basename(fileName, "file name");
       write(ENV + name, in, false, TEXT);
-      return Map.of("message", "File '" + file.getFilename() + "' uploaded successfully");
+      return Map.of("message", "File '" + fileName + "' uploaded successfully");
     });
   }
 
@@ -126,12 +126,9 @@ final class SideFileController {
 
   @Post(uris = {"/label", "/api/label"}, produces = MediaType.APPLICATION_JSON)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  HttpResponse<?> uploadLabel(@Nullable final StreamingFileUpload file) {
-    if (file == null) {
-      return Problems.cmfMissing("body", "file");
-    }
-    return answer(file, in -> {
-      final String name = FileNames.basename(file.getFilename(), "file name");
+  HttpResponse<?> uploadLabel(final HttpRequest<?> request, @Nullable @Body final InputStream body) {
+    return answer(request, body, (fileName, in) -> {
+      final String name = FileNames.basename(fileName, "file name");
       final String where = "s3://" + store.bucket() + "/" + LABELS.substring(0, LABELS.length() - 1);
       // Cheap when it is there already, which is every push after the first of a label.
       if (store.stat(LABELS + name).isPresent() || !write(LABELS + name, in, true, TEXT)) {
@@ -156,16 +153,15 @@ final class SideFileController {
 
   @Post(uris = {"/tensorboard", "/api/tensorboard"}, produces = MediaType.APPLICATION_JSON)
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  HttpResponse<?> uploadTensorboard(@Nullable @QueryValue("pipeline_name") final String pipeline, @Nullable final StreamingFileUpload file) {
+  HttpResponse<?> uploadTensorboard(final HttpRequest<?> request, @Nullable @QueryValue("pipeline_name") final String pipeline,
+      @Nullable @Body final InputStream body) {
     if (pipeline == null) {
+      closeQuietly(body);
       return Problems.cmfMissing("query", "pipeline_name");
     }
-    if (file == null) {
-      return Problems.cmfMissing("body", "file");
-    }
-    return answer(file, in -> {
+    return answer(request, body, (fileName, in) -> {
       final String folder = FileNames.segment(pipeline, "pipeline_name");
-      final String path = FileNames.relativePath(file.getFilename(), "file name");
+      final String path = FileNames.relativePath(fileName, "file name");
       write(TENSORBOARD + folder + "/" + path, in, false, MediaType.APPLICATION_OCTET_STREAM);
       return Map.of("message", "File '" + path + "' uploaded successfully to tensorboard-logs/" + folder + ".");
     });
@@ -279,22 +275,44 @@ final class SideFileController {
     }
   }
 
-  /** The work of an upload route on the uploaded file's bytes, answered as JSON. */
+  /** The work of an upload route on the uploaded file's name, as sent, and bytes, answered as JSON. */
   @FunctionalInterface
   private interface Upload {
-    Map<String, Object> run(InputStream in) throws IOException;
+    Map<String, Object> run(String fileName, InputStream in) throws IOException;
   }
 
-  private HttpResponse<?> answer(final StreamingFileUpload file, final Upload upload) {
-    // Closed on every path: a file left unread is then discarded, not left stalling the client.
-    try (InputStream in = file.asInputStream()) {
-      return HttpResponse.ok(upload.run(in));
+  /**
+   * Runs {@code upload} on the body's part {@code file}. The body is read here, not by the
+   * framework's multipart decoder, which rewrites file names and completes a body cut before its
+   * closing boundary (see {@link MultipartFile}); the file's stream fails with a 400 where the
+   * body is not complete, so storage aborts and nothing is stored.
+   */
+  private HttpResponse<?> answer(final HttpRequest<?> request, @Nullable final InputStream body, final Upload upload) {
+    // Closed on every path: a body left unread is then discarded, not left stalling the client.
+    try (InputStream in = body != null ? body : InputStream.nullInputStream()) {
+      Bodies.checkEncoding(request);
+      final String type = request.getHeaders().get(HttpHeaders.CONTENT_TYPE, String.class).orElse("");
+      final Optional<MultipartFile> file = MultipartFile.find(type, in, "file");
+      if (file.isEmpty()) {
+        return Problems.cmfMissing("body", "file");
+      }
+      return HttpResponse.ok(upload.run(file.get().fileName(), file.get().content()));
     } catch (BadInput bad) {
       return Problems.cmf(bad.status(), bad.type(), bad.detail());
     } catch (StorageUnavailable e) {
       return unavailable(e);
     } catch (IOException e) {
       throw new UncheckedIOException("the uploaded file could not be read", e);
+    }
+  }
+
+  private static void closeQuietly(@Nullable final InputStream body) {
+    if (body != null) {
+      try {
+        body.close();
+      } catch (IOException e) {
+        // Nothing more to say to this client.
+      }
     }
   }
 
