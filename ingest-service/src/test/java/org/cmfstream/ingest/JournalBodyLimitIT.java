@@ -24,6 +24,8 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The native journal's body limit is {@code cmfstream.ingest.max-journal-bytes}, not the
@@ -117,6 +119,39 @@ class JournalBodyLimitIT implements TestPropertyProvider {
     }
   }
 
+  /** Issue #7: Netty's inflater took a gzip body cut in its trailer, or in its last deflate block, as complete. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 8, 12})
+  void shouldRefuseAGzipBodyCutInItsLastBytesWith400BadEncoding(final int cut) throws IOException {
+    // given: valid records, so that only the missing bytes can make it a 400 (Kafka is away: a
+    // body taken as complete would get as far as publishing, and a 503)
+    final byte[] whole = gzip(ndjson(50));
+    final byte[] body = Arrays.copyOf(whole, whole.length - cut);
+
+    // when
+    final HttpResponse<byte[]> answer = http.send("POST", JOURNAL, body, "Content-Type", "application/x-ndjson", "Content-Encoding", "gzip");
+
+    // then
+    assertThat(answer.statusCode()).as(Http.text(answer)).isEqualTo(400);
+    assertThat(contentType(answer)).startsWith("application/problem+json");
+    assertThat(json(answer)).containsEntry("type", "https://cmf-stream.org/problems/bad-encoding");
+  }
+
+  @Test
+  void shouldRefuseACmfPushCutInItsGzipTrailerInTheCmfShape() throws IOException {
+    // given
+    final byte[] whole = gzip("{\"pipeline_name\":\"p\",\"json_payload\":\"{}\"}".getBytes(StandardCharsets.UTF_8));
+    final byte[] body = Arrays.copyOf(whole, whole.length - 1);
+
+    // when
+    final HttpResponse<byte[]> answer = http.send("POST", "/api/mlmd_push", body, "Content-Type", "application/json", "Content-Encoding", "gzip");
+
+    // then
+    assertThat(answer.statusCode()).as(Http.text(answer)).isEqualTo(400);
+    assertThat(json(answer)).containsKey("detail");
+    assertThat(json(answer).get("detail").toString()).contains("Content-Encoding");
+  }
+
   @Test
   void shouldRefuseADeclaredLengthOverTheLimitBeforeTheBodyArrives() throws IOException {
     // given: a length one byte over the limit, and only the first byte of the body sent
@@ -156,6 +191,14 @@ class JournalBodyLimitIT implements TestPropertyProvider {
     body[0] = '[';
     body[size - 1] = ']';
     return body;
+  }
+
+  private static byte[] ndjson(final int records) {
+    final StringBuilder out = new StringBuilder();
+    for (int seq = 1; seq <= records; seq++) {
+      out.append("{\"seq\":").append(seq).append(",\"kind\":\"pipeline\",\"fact\":{\"name\":\"pipeline-").append(seq).append("\"}}\n");
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] gzip(final byte[] bytes) throws IOException {

@@ -11,9 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 
 /** Reading request bodies within limits, gzip included. */
 public final class Bodies {
+
+  /** The encodings a route's body stream arrives decoded from (see {@link ContentDecoding}). */
+  private static final Set<String> DECODED = Set.of("identity", "gzip", "x-gzip", "deflate");
 
   private Bodies() {}
 
@@ -32,9 +36,8 @@ public final class Bodies {
 
   /**
    * The body's bytes, within {@code limit} (413 beyond). A gzip body arrives here already
-   * inflated: the server's Netty pipeline decodes {@code Content-Encoding: gzip} (and deflate)
-   * and removes the header, so the limit applies to the inflated size and a small gzip bomb is
-   * refused like any large body. An encoding the pipeline does not know stays declared: 415.
+   * inflated ({@link ContentDecoding}), so the limit applies to the inflated size and a small gzip
+   * bomb is refused like any large body. An encoding that is not decoded is a 415.
    */
   public static byte[] decoded(final HttpRequest<?> request, final byte[] body, final long limit) {
     if (body.length > limit) {
@@ -47,7 +50,8 @@ public final class Bodies {
   /**
    * The whole of a streamed body, at most {@code limit} bytes (413 {@code body-too-large} beyond,
    * as soon as the limit is passed, without reading the rest). A gzip body arrives inflated, as
-   * for {@link #decoded}. The body is read here rather than bound as a {@code byte[]} because the
+   * for {@link #decoded}, and a gzip body that is cut or corrupt fails here with a 400 {@code
+   * bad-encoding}. The body is read here rather than bound as a {@code byte[]} because the
    * framework buffers a {@code byte[]} only up to its own {@code max-request-buffer-size}, and
    * answers a larger one with its own 413, not ours; and because a streamed body lets the route
    * refuse a declared length over the limit before any of the body has arrived.
@@ -108,10 +112,10 @@ public final class Bodies {
     return new BadInput(413, "body-too-large", "the body exceeds the limit of " + limit + " bytes");
   }
 
-  /** Fails with 415 for a {@code Content-Encoding} the server's pipeline did not decode. */
+  /** Fails with 415 for a {@code Content-Encoding} that {@link ContentDecoding} does not decode. */
   public static void checkEncoding(final HttpRequest<?> request) {
     final String encoding = request.getHeaders().get(HttpHeaders.CONTENT_ENCODING, String.class).orElse("identity").trim().toLowerCase(Locale.ROOT);
-    if (!encoding.isEmpty() && !encoding.equals("identity")) {
+    if (!encoding.isEmpty() && !DECODED.contains(encoding)) {
       throw new BadInput(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not supported; send identity or gzip");
     }
   }
