@@ -97,12 +97,14 @@ import org.junit.jupiter.api.io.TempDir;
  * offsets but commits nothing; it is listed, not failed.
  *
  * <p>Known failures when this was written (issue #7), each a bug the campaign found and left to
- * its owner: invalid UTF-8 accepted by the native journal (NDJSON decodes leniently; the JSON
- * reader takes an overlong '/' for '/'); the journal route's effective body limit of 10 MB
- * (Micronaut's buffer) answered in the framework's shape, and its declared-length check that
- * waits for the whole body; gzip bodies cut in their last bytes accepted; a gzip cmf push over 10 MB
+ * its owner, all fixed since: invalid UTF-8 accepted by the native journal (NDJSON decodes
+ * leniently; the JSON reader takes an overlong '/' for '/'); the journal route's effective body
+ * limit of 10 MB (Micronaut's buffer) answered in the framework's shape, and its declared-length
+ * check that waits for the whole body; gzip bodies cut in their last bytes accepted (Netty's
+ * inflater, in the front door and in ingest, never checked the trailer); a gzip cmf push over 10 MB
  * refused by the framework's buffer; multipart uploads without their closing boundary stored, and
- * backslashes dropped from multipart file names before the route can refuse them.
+ * backslashes and control characters rewritten in multipart file names before the route could
+ * refuse them (the side-file and artifact_push routes now read multipart bodies themselves).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -825,16 +827,22 @@ class BadInputCampaign {
 
   private void sideFileCases(final List<Case> cases) throws IOException {
     final byte[] content = utf8("numpy==1.26.4\n");
-    // No ':' or control characters here: the multipart decoder turns them into blanks before any
-    // route sees the name (see the report of issue #7); they are tried in the reads' parameters.
     final List<String> badNames = new ArrayList<>(List.of("../../../../etc/passwd", "../python_env.txt", "a/../../b.txt", "/etc/passwd", "\\windows\\win.ini",
         "..\\..\\x.txt", "a\\..\\..\\b.txt", "dir/", ".", "..", "x".repeat(300) + ".txt", "d/".repeat(600) + "f.txt"));
+    // The routes read the name as sent (the framework's multipart decoder used to blank control
+    // characters and ':' and drop backslashes first): each of these is a 400 invalid-file-name.
+    final List<String> refusedNames = List.of("ctl\u0001.txt", "nul\u0000.txt", "tab\tname.txt", "del\u007f.txt", "esc\u001b[31m.txt", "C:\\boot.ini",
+        "C:\\..\\x.txt", "..\\x.txt");
     for (final String route : List.of("python-env", "label", "tensorboard")) {
       final String path = route.equals("tensorboard") ? "/api/tensorboard?pipeline_name=Test-env" : "/api/" + route;
       for (final String name : badNames) {
         // tensorboard takes sub-directories, so a name that only names a directory there is an ordinary path.
         final Multipart m = new Multipart().file("file", name, "text/plain", content);
         cases.add(new Case(route + " POST", "hostile file name", "file name '" + printable(name) + "'", Req.post(path, m.contentType(), m.bytes()), Expect.cmf(400, 422)));
+      }
+      for (final String name : refusedNames) {
+        final Multipart m = new Multipart().file("file", name, "text/plain", content);
+        cases.add(new Case(route + " POST", "hostile file name", "file name '" + printable(name) + "'", Req.post(path, m.contentType(), m.bytes()), Expect.cmf(400)));
       }
       final Multipart noFile = new Multipart().field("other", "x");
       cases.add(new Case(route + " POST", "missing part", "no file part", Req.post(path, noFile.contentType(), noFile.bytes()), Expect.cmf(422)));
