@@ -74,7 +74,7 @@ final class CmfPushController {
         if (!outcome.pipelineFound()) {
           return HttpResponse.ok(Map.of("status", "pipeline_not_exist"));
         }
-        final Receipt receipt = publisher.publishEncoded(upload, site, push.records(), push.records().count());
+        final Receipt receipt = publisher.publishEncoded(upload, site, push.records(), push.records().count(), push.records().largest());
         // Waiting for the replay lets the client pull at once, and tells "exists" from "success".
         final Optional<ReceiptView> applied = receipts.awaitApplied(upload);
         final Map<String, Object> answer = new LinkedHashMap<>();

@@ -29,6 +29,7 @@ final class SpoolSink implements RecordSink, Iterable<byte[]>, AutoCloseable {
   private final JournalCodec codec = JournalCodec.instance();
   private final ByteBuffer length = ByteBuffer.allocate(4);
   private int count;
+  private int largest;
 
   SpoolSink(final Path file) throws IOException {
     this.file = file;
@@ -44,6 +45,7 @@ final class SpoolSink implements RecordSink, Iterable<byte[]>, AutoCloseable {
       channel.write(length);
       channel.write(ByteBuffer.wrap(bytes));
       count++;
+      largest = Math.max(largest, bytes.length);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot spool a record to " + file, e);
     }
@@ -76,6 +78,11 @@ final class SpoolSink implements RecordSink, Iterable<byte[]>, AutoCloseable {
 
   int count() {
     return count;
+  }
+
+  /** The size of the largest record spooled, in bytes (rolled-back records included: an upper bound). */
+  int largest() {
+    return largest;
   }
 
   /** The encoded records, in the order they were spooled. */

@@ -3,18 +3,19 @@
 package org.cmfstream.ingest.kafka;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,33 +35,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes an upload to {@code cmf.journal.v1} as one Kafka transaction: all its records, keyed
- * by site, then its {@link BatchBarrier}. Either the whole upload becomes visible to {@code
- * read_committed} readers (the replay) or none of it does, so a failure half-way never leaves
- * half an upload applied. {@link #publish} returns only after Kafka acknowledged the commit
- * ({@code acks=all}, idempotent producer).
+ * Publishes uploads to {@code cmf.journal.v1} in Kafka transactions: an upload's records, keyed
+ * by site, then its {@link BatchBarrier}, all in one transaction. Either the whole upload becomes
+ * visible to {@code read_committed} readers (the replay) or none of it does, so a failure
+ * half-way never leaves half an upload applied. {@link #publish} returns only after Kafka
+ * acknowledged the commit ({@code acks=all}, idempotent producer).
  *
- * <p>Producers are pooled: each carries its own transactional id (unique per process, so copies
- * of ingest never fence each other), and an upload borrows one for its transaction. A producer
- * that failed is closed and replaced, never reused.
+ * <p><b>Group commit.</b> Uploads that arrive together share a transaction, as a database's
+ * concurrent commits share a log flush: the first upload opens a transaction on an idle producer,
+ * the uploads arriving while it is open join it and send their own records into it, and it
+ * commits when the last of them has sent everything, unless another transaction is committing
+ * at that moment: then it stays open to more uploads until that commit is done (unless it is
+ * full). So while the
+ * broker commits one group the next one gathers, and a burst of small uploads costs the broker a
+ * few transactions rather than one each. A transaction stops taking uploads once it holds {@link
+ * #MAX_GROUP_RECORDS} records; a larger upload has one to itself.
+ *
+ * <p>Sharing a transaction shares its fate: if Kafka fails it, every upload in it is answered 503
+ * and published nowhere. Nothing an upload itself got wrong can fail it: records too large for the
+ * broker are refused (413) before the upload joins.
+ *
+ * <p>Each producer carries its own transactional id (unique per process, so copies of ingest never
+ * fence each other). A producer whose transaction failed is closed and replaced, never reused.
  */
 @Singleton
 public class JournalPublisher implements AutoCloseable {
 
+  /** Records beyond which a transaction takes no more uploads: bounds a group's size and wait. */
+  static final int MAX_GROUP_RECORDS = 50_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(JournalPublisher.class);
 
-  private final KafkaSettings kafka;
   private final PublisherSettings settings;
-  private final BlockingQueue<KafkaProducer<String, byte[]>> idle;
-  private final AtomicInteger created = new AtomicInteger();
-  private final String instance = UUID.randomUUID().toString();
+  private final IntFunction<Producer<String, byte[]>> producers;
   private final JournalCodec codec = JournalCodec.instance();
-  private volatile boolean closed;
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled whenever a transaction changes state or a producer becomes idle. */
+  private final Condition changed = lock.newCondition();
+  private final List<Lane> lanes = new ArrayList<>();
+  /** The transaction new uploads join, or null: at most one takes uploads at a time. */
+  private Transaction open;
+  private int committing;
+  private boolean closed;
 
+  @Inject
   public JournalPublisher(final KafkaSettings kafka, final PublisherSettings settings) {
-    this.kafka = kafka;
+    this(settings, producers(kafka, settings, UUID.randomUUID().toString()));
+  }
+
+  /** With {@code producers} making the {@code n}th transactional producer, ready for transactions. */
+  JournalPublisher(final PublisherSettings settings, final IntFunction<Producer<String, byte[]>> producers) {
     this.settings = settings;
-    this.idle = new ArrayBlockingQueue<>(settings.producers());
+    this.producers = producers;
+    for (int n = 0; n < Math.max(2, settings.producers()); n++) {
+      lanes.add(new Lane(n));
+    }
   }
 
   /**
@@ -79,7 +108,7 @@ public class JournalPublisher implements AutoCloseable {
       }
       encoded.add(bytes);
     }
-    return publishEncoded(upload, site, encoded, encoded.size());
+    return send(upload, site, encoded, encoded.size());
   }
 
   /**
@@ -87,92 +116,249 @@ public class JournalPublisher implements AutoCloseable {
    * file for large pushes), then the upload's barrier, in one transaction. Memory holds no more
    * than the producer's buffer.
    *
+   * @param largest the size of the largest record, in bytes
    * @throws BadInput 413 if a record is larger than the broker accepts (nothing is published)
    * @throws KafkaUnavailable if Kafka did not commit in time (nothing is published)
    */
-  public Receipt publishEncoded(final String upload, final String site, final Iterable<byte[]> encoded, final int count) {
-    final byte[] barrier =
-        codec.encode(JournalRecords.of(site, null, java.time.Instant.now(), upload, BatchBarrier.newBuilder().setRecords(count).build()));
-    final KafkaProducer<String, byte[]> producer = borrow();
-    boolean healthy = false;
+  public Receipt publishEncoded(final String upload, final String site, final Iterable<byte[]> encoded, final int count, final int largest) {
+    if (largest > settings.maxRecordBytes()) {
+      throw new BadInput(413, "record-too-large", "a record of " + largest + " bytes exceeds the limit of " + settings.maxRecordBytes() + " bytes");
+    }
+    return send(upload, site, encoded, count);
+  }
+
+  private Receipt send(final String upload, final String site, final Iterable<byte[]> encoded, final int count) {
+    final byte[] barrier = codec.encode(JournalRecords.of(site, null, Instant.now(), upload, BatchBarrier.newBuilder().setRecords(count).build()));
+    final Transaction tx = join(count + 1);
+    Future<RecordMetadata> first = null;
+    Future<RecordMetadata> last = null;
+    RuntimeException failure = null;
     try {
-      producer.beginTransaction();
-      Future<RecordMetadata> first = null;
       for (final byte[] bytes : encoded) {
-        if (bytes.length > settings.maxRecordBytes()) {
-          throw new BadInput(413, "record-too-large", "a record of " + bytes.length + " bytes exceeds the limit of " + settings.maxRecordBytes() + " bytes");
-        }
-        final Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, bytes));
+        final Future<RecordMetadata> sent = failIfRefused(tx.lane.producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, bytes)));
         if (first == null) {
           first = sent;
         }
       }
-      final Future<RecordMetadata> last = producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, barrier));
-      // Flushes, and fails if any send failed: then nothing of the upload is visible.
-      producer.commitTransaction();
+      last = failIfRefused(tx.lane.producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, barrier)));
+    } catch (RuntimeException e) {
+      // The producer refused a record, or the spool could not be read: the group cannot commit.
+      failure = e;
+    }
+    final RuntimeException outcome = leave(tx, failure);
+    if (failure != null) {
+      throw failure instanceof KafkaException ? new KafkaUnavailable("Kafka did not take the upload: " + failure.getMessage(), failure) : failure;
+    }
+    if (outcome != null) {
+      throw new KafkaUnavailable("the transaction this upload shared did not commit: " + outcome.getMessage(), outcome);
+    }
+    try {
       final RecordMetadata end = last.get();
       final RecordMetadata start = first == null ? end : first.get();
-      healthy = true;
       return new Receipt(upload, site, count, start.topic(), start.partition(), start.offset(), end.offset());
-    } catch (BadInput e) {
-      abortQuietly(producer);
-      healthy = true;
-      throw e;
-    } catch (KafkaException | ExecutionException e) {
-      abortQuietly(producer);
-      throw new KafkaUnavailable("Kafka did not take the upload: " + e.getMessage(), e);
+    } catch (ExecutionException e) {
+      throw new KafkaUnavailable("Kafka did not take the upload: " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
-      abortQuietly(producer);
       Thread.currentThread().interrupt();
       throw new KafkaUnavailable("interrupted while publishing", e);
-    } finally {
-      giveBack(producer, healthy);
     }
   }
 
-  private KafkaProducer<String, byte[]> borrow() {
-    if (closed) {
-      throw new KafkaUnavailable("the publisher is shutting down", null);
-    }
-    KafkaProducer<String, byte[]> producer = idle.poll();
-    if (producer != null) {
-      return producer;
-    }
-    if (created.incrementAndGet() <= settings.producers()) {
+  /**
+   * Fails the upload now if the producer refused {@code sent} at once. A producer that lost its
+   * broker waits up to {@code max.block.ms} for metadata on each send and then hands back a failed
+   * future rather than throwing: sending the rest of the upload would wait as long again for every
+   * record, and the site would hear nothing for hours rather than a 503 within seconds.
+   */
+  private static Future<RecordMetadata> failIfRefused(final Future<RecordMetadata> sent) {
+    if (sent.isDone()) {
       try {
-        return newProducer();
-      } catch (KafkaException e) {
-        created.decrementAndGet();
-        throw new KafkaUnavailable("cannot reach Kafka: " + e.getMessage(), e);
+        sent.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("interrupted while sending", e);
       }
     }
-    created.decrementAndGet();
+    return sent;
+  }
+
+  /** Joins the open transaction, or opens one on an idle producer; waits at most maxBlock for one. */
+  private Transaction join(final int records) {
+    final long deadline = System.nanoTime() + settings.maxBlock().toNanos();
+    lock.lock();
     try {
-      producer = idle.poll(settings.maxBlock().toMillis(), TimeUnit.MILLISECONDS);
+      while (true) {
+        if (closed) {
+          throw new KafkaUnavailable("the publisher is shutting down", null);
+        }
+        if (open != null && open.records + records > MAX_GROUP_RECORDS) {
+          // Full: it commits once its uploads have sent everything; this one starts another.
+          open = null;
+          changed.signalAll();
+        }
+        if (open != null) {
+          open.active++;
+          open.records += records;
+          return open;
+        }
+        final Lane lane = idleLane();
+        if (lane != null) {
+          if (lane.producer == null) {
+            start(lane);
+            // Another upload may have opened a transaction while this one waited for Kafka.
+            continue;
+          }
+          try {
+            lane.producer.beginTransaction();
+          } catch (KafkaException e) {
+            lane.discard();
+            changed.signalAll();
+            throw new KafkaUnavailable("Kafka did not take the upload: " + e.getMessage(), e);
+          }
+          open = new Transaction(lane);
+          lane.tx = open;
+          open.active = 1;
+          open.records = records;
+          return open;
+        }
+        final long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new KafkaUnavailable("every producer is busy; try again", null);
+        }
+        changed.awaitNanos(left);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailable("interrupted while waiting for a producer", e);
+    } finally {
+      lock.unlock();
     }
-    if (producer == null) {
-      throw new KafkaUnavailable("every producer is busy; try again", null);
-    }
-    return producer;
   }
 
-  private void giveBack(final KafkaProducer<String, byte[]> producer, final boolean healthy) {
-    if (healthy && !closed && idle.offer(producer)) {
-      return;
+  private Lane idleLane() {
+    Lane fresh = null;
+    for (final Lane lane : lanes) {
+      if (lane.tx == null && !lane.starting) {
+        if (lane.producer != null) {
+          return lane;
+        }
+        fresh = fresh == null ? lane : fresh;
+      }
     }
-    created.decrementAndGet();
-    producer.close(Duration.ZERO);
+    return fresh;
   }
 
-  private KafkaProducer<String, byte[]> newProducer() {
-    final int n = created.get();
+  /** Makes the lane's producer, without holding the lock while Kafka answers. */
+  private void start(final Lane lane) {
+    lane.starting = true;
+    lock.unlock();
+    Producer<String, byte[]> producer = null;
+    KafkaException failure = null;
+    try {
+      producer = producers.apply(lane.n);
+    } catch (KafkaException e) {
+      failure = e;
+    } finally {
+      lock.lock();
+      lane.starting = false;
+      changed.signalAll();
+    }
+    if (failure != null) {
+      throw new KafkaUnavailable("cannot reach Kafka: " + failure.getMessage(), failure);
+    }
+    if (closed) {
+      producer.close(Duration.ZERO);
+      throw new KafkaUnavailable("the publisher is shutting down", null);
+    }
+    lane.producer = producer;
+  }
+
+  /**
+   * Leaves {@code tx} once this upload's records are sent (or failed, with {@code failure}), and
+   * waits for its outcome, committing it if this upload is the one to. Returns null if it
+   * committed, else why it did not.
+   */
+  private RuntimeException leave(final Transaction tx, final RuntimeException failure) {
+    boolean interrupted = false;
+    lock.lock();
+    try {
+      tx.active--;
+      if (failure != null) {
+        tx.fail(failure);
+        if (tx == open) {
+          open = null;
+        }
+      }
+      while (!tx.done) {
+        if (!tx.committing && tx.active == 0 && (tx != open || committing == 0 || tx.records >= MAX_GROUP_RECORDS)) {
+          tx.committing = true;
+          committing++;
+          if (tx == open) {
+            open = null;
+          }
+          complete(tx);
+          break;
+        }
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          // Its records are in the transaction already: wait for its outcome all the same.
+          interrupted = true;
+        }
+      }
+      return tx.outcome;
+    } finally {
+      lock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Commits {@code tx} (aborts it if an upload in it failed) without holding the lock. */
+  private void complete(final Transaction tx) {
+    final Producer<String, byte[]> producer = tx.lane.producer;
+    RuntimeException outcome = tx.failure;
+    lock.unlock();
+    try {
+      if (outcome == null) {
+        // Flushes, and fails if any send failed: then nothing of the group is visible.
+        producer.commitTransaction();
+      } else {
+        abortQuietly(producer);
+      }
+    } catch (KafkaException e) {
+      abortQuietly(producer);
+      outcome = e;
+    } finally {
+      lock.lock();
+    }
+    tx.outcome = outcome;
+    tx.done = true;
+    committing--;
+    tx.lane.tx = null;
+    if (outcome != null || closed) {
+      tx.lane.discard();
+    }
+    changed.signalAll();
+  }
+
+  /**
+   * The {@code n}th producer of this process. A replacement takes the transactional id of the
+   * producer it replaces: its {@code initTransactions} then ends whatever that one left open (a
+   * commit whose outcome was unknown), so {@code read_committed} readers are not held back.
+   */
+  private static IntFunction<Producer<String, byte[]>> producers(final KafkaSettings kafka, final PublisherSettings settings, final String instance) {
+    return n -> newProducer(kafka, settings, "cmf-ingest-" + instance + "-" + n, n);
+  }
+
+  private static Producer<String, byte[]> newProducer(final KafkaSettings kafka, final PublisherSettings settings, final String transactionalId, final int n) {
     final Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "cmf-ingest-" + n);
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cmf-ingest-" + instance + "-" + n);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.putAll(throughputSettings());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Math.max(settings.maxRecordBytes() + 1024, 1024 * 1024)));
     // A down broker answers the upload with a 503 after maxBlock, not after a minute.
@@ -209,11 +395,11 @@ public class JournalPublisher implements AutoCloseable {
   }
 
   /**
-   * Aborts the upload's transaction if the producer still can; the producer is discarded either
-   * way. After a commit that timed out (the broker went away mid-upload) the client refuses to
-   * abort with an {@link IllegalStateException}, not a {@link KafkaException}: that must still be a
-   * 503 the edge site retries, never a 500. Such a commit's outcome is unknown, so the upload may
-   * be published after all; the retry is then a duplicate, which the replay counts as one.
+   * Aborts the transaction if the producer still can; the producer is discarded either way. After
+   * a commit that timed out (the broker went away mid-upload) the client refuses to abort with an
+   * {@link IllegalStateException}, not a {@link KafkaException}: that must still be a 503 the edge
+   * site retries, never a 500. Such a commit's outcome is unknown, so the uploads may be published
+   * after all; a retry is then a duplicate, which the replay counts as one.
    */
   static void abortQuietly(final Producer<String, byte[]> producer) {
     try {
@@ -230,10 +416,60 @@ public class JournalPublisher implements AutoCloseable {
   @PreDestroy
   @Override
   public void close() {
-    closed = true;
-    KafkaProducer<String, byte[]> producer;
-    while ((producer = idle.poll()) != null) {
-      producer.close(Duration.ofSeconds(5));
+    lock.lock();
+    try {
+      closed = true;
+      for (final Lane lane : lanes) {
+        if (lane.tx == null) {
+          lane.discard();
+        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One transactional producer and the transaction it has open, if any. Guarded by the lock. */
+  private static final class Lane {
+    final int n;
+    Producer<String, byte[]> producer;
+    Transaction tx;
+    boolean starting;
+
+    Lane(final int n) {
+      this.n = n;
+    }
+
+    void discard() {
+      if (producer != null) {
+        producer.close(Duration.ZERO);
+        producer = null;
+      }
+    }
+  }
+
+  /** A transaction and the uploads in it. Guarded by the lock. */
+  private static final class Transaction {
+    final Lane lane;
+    /** Uploads in it still sending. */
+    int active;
+    long records;
+    boolean committing;
+    boolean done;
+    /** Why it must abort: an upload in it failed to send. */
+    RuntimeException failure;
+    /** Null once committed; else why it was not. */
+    RuntimeException outcome;
+
+    Transaction(final Lane lane) {
+      this.lane = lane;
+    }
+
+    void fail(final RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      }
     }
   }
 }

@@ -9,7 +9,9 @@ import java.time.Duration;
 /**
  * How ingest publishes: {@code cmfstream.ingest.publisher.*}.
  *
- * @param producers transactional producers kept for concurrent uploads; more uploads wait
+ * @param producers transactional producers, so transactions that can be open or committing at
+ *     once (at least two: one committing while the next gathers uploads); uploads arriving when
+ *     all are committing wait
  * @param maxBlock how long publishing may wait for Kafka before the upload gets a 503
  * @param transactionTimeout how long an unfinished upload may hold back read_committed readers
  *     if this process dies mid-upload

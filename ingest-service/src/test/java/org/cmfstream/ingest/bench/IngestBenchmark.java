@@ -65,7 +65,7 @@ class IngestBenchmark {
   private static final int BATCHES = 100;
   static final int BATCH_SIZE = 2_000;
   private static final int SITES = 4;
-  /** Concurrent uploads: edge sites upload in parallel; each upload is one Kafka transaction. */
+  /** Concurrent uploads: edge sites upload in parallel; uploads arriving together share a Kafka transaction. */
   private static final int SENDERS = Integer.getInteger("bench.senders", 8);
   private static final int PUSHES = 300;
 

@@ -20,8 +20,9 @@ import org.cmfstream.avro.StampedValue;
  * pushes) do not move a watermark.
  *
  * <p>The watermark moves with every record, but is published once per upload, when the upload's
- * barrier arrives: an upload is one Kafka transaction whose barrier follows all of its records on
- * this partition, so the barrier sees every move the upload made. Publishing on every record would
+ * barrier arrives: an upload's records and its barrier are committed in one Kafka transaction,
+ * the barrier after all of its records on this partition, so the barrier sees every move the
+ * upload made. Publishing on every record would
  * write one more change to {@code cmf.entities.v1}, and one more upsert to each store, per record.
  */
 final class SiteWatermarks implements Processor<String, JournalRecord, String, EntityChange> {
