@@ -4,6 +4,7 @@ package org.cmfstream.ingest;
 
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
@@ -31,8 +32,22 @@ public final class StorageClient implements AutoCloseable {
   private final String bucket;
 
   public StorageClient(final StackEndpoints stack) {
+    this(stack, stack.s3Bucket());
+  }
+
+  /** A look into {@code bucket} of the stack's S3 server rather than into the stack's own. */
+  public StorageClient(final StackEndpoints stack, final String bucket) {
     this.client = MinioAsyncClient.builder().endpoint(stack.s3Endpoint()).credentials(stack.s3AccessKey(), stack.s3SecretKey()).region("us-east-1").build();
-    this.bucket = stack.s3Bucket();
+    this.bucket = bucket;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /** Makes the bucket, which must not exist yet. */
+  public void createBucket() throws Exception {
+    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build()).get();
   }
 
   /** Whether {@code key} holds an object. */

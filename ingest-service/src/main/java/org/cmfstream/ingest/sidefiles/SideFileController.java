@@ -59,7 +59,8 @@ import org.cmfstream.ingest.web.Problems;
  *   <li>{@code GET label-data?file_name=}: the CSV, as text.
  *   <li>{@code POST tensorboard?pipeline_name=} (multipart {@code file}, a relative path).
  *   <li>{@code GET download-python-env[?list_of_files=a&list_of_files=b]}: a ZIP of the named
- *       environment files, or of all of them.
+ *       environment files, or of all of them; as the real server, a 200 {@code {"error"}} when a
+ *       named file is missing or there is none at all.
  * </ul>
  *
  * <p>Every POST answers JSON, since the cmf client calls {@code .json()} on it. Unlike the real
@@ -190,6 +191,10 @@ final class SideFileController {
         keys.addAll(wanted);
       } else {
         store.forEach(ENV, stat -> keys.add(stat.key()));
+        if (keys.isEmpty()) {
+          // As the real server answers a peer's /sync when it holds no environment (cmf-protocol.md, section 1.1).
+          return HttpResponse.ok(Map.of("error", "Directory is empty"));
+        }
       }
       final Path zip = zip(keys);
       final long size = Files.size(zip);
