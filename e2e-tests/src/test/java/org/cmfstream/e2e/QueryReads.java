@@ -198,7 +198,7 @@ final class QueryReads {
    * The bare depth-5 lineage: the two queries query-service's LineageService runs for this route
    * (its nodes in one {@code ANY SHORTEST} search, then the edges among them), with the same text
    * and parameters (the default budget of 500, the one-query limit of 10,000), in one read
-   * transaction. Keep it in step with LineageService.nodesQuery and edgesQuery.
+   * transaction. Keep it in step with LineageService's nodesQuery and EDGES.
    */
   private int cypher(final String uri) {
     return session.executeRead(tx -> {
@@ -219,10 +219,12 @@ final class QueryReads {
       + "CASE kind WHEN 'artifact' THEN head(n.names) ELSE n.stage END AS label "
       + "RETURN scanned, rank / 4 AS depth, kind, key, type, label ORDER BY rank, kind, key LIMIT $limit";
 
-  private static final String LINEAGE_EDGES = "MATCH (a:Artifact)-[:INPUT_TO]->(e:Execution) WHERE a.uri IN $artifacts AND e.uuid IN $executions "
-      + "RETURN 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
-      + "UNION ALL MATCH (e:Execution)-[:PRODUCED]->(a:Artifact) WHERE e.uuid IN $executions AND a.uri IN $artifacts "
-      + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind";
+  private static final String LINEAGE_EDGES = "MATCH (e:Execution) WHERE e.uuid IN $executions "
+      + "UNWIND [(a:Artifact)-[:INPUT_TO]->(e) WHERE a.uri IN $artifacts | a.uri] AS uri "
+      + "RETURN 'artifact:' + uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
+      + "UNION ALL MATCH (e:Execution) WHERE e.uuid IN $executions "
+      + "UNWIND [(e)-[:PRODUCED]->(a:Artifact) WHERE a.uri IN $artifacts | a.uri] AS uri "
+      + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + uri AS to, 'PRODUCED' AS kind";
 
   /** The same lineage in PostgreSQL: two recursive walks over events, up to 5 edges. */
   private int cte(final String uri) throws SQLException {

@@ -125,12 +125,19 @@ public final class LineageService {
   /** The root alone, for a walk the time limit cut before its first answer. */
   private static final String ROOT = "WITH root AS n " + PROJECT.formatted("", "") + "RETURN kind, key, type, label";
 
-  /** Every edge among the nodes given, the way data flowed. */
+  /**
+   * Every edge among the nodes given, the way data flowed. Each edge is reached from its execution:
+   * an execution has the few inputs and outputs it logged, while an artifact such as a site's
+   * environment is read by every execution there is, and expanding from it (what the planner chose
+   * for a plain pattern) cost 20 ms per lineage on a graph of a million nodes.
+   */
   private static final String EDGES =
-      "MATCH (a:Artifact)-[:INPUT_TO]->(e:Execution) WHERE a.uri IN $artifacts AND e.uuid IN $executions "
-          + "RETURN 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
-          + "UNION ALL MATCH (e:Execution)-[:PRODUCED]->(a:Artifact) WHERE e.uuid IN $executions AND a.uri IN $artifacts "
-          + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind";
+      "MATCH (e:Execution) WHERE e.uuid IN $executions "
+          + "UNWIND [(a:Artifact)-[:INPUT_TO]->(e) WHERE a.uri IN $artifacts | a.uri] AS uri "
+          + "RETURN 'artifact:' + uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
+          + "UNION ALL MATCH (e:Execution) WHERE e.uuid IN $executions "
+          + "UNWIND [(e)-[:PRODUCED]->(a:Artifact) WHERE a.uri IN $artifacts | a.uri] AS uri "
+          + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + uri AS to, 'PRODUCED' AS kind";
 
   /**
    * After the time limit, how long the one look-up that completes the answer may take: the root
