@@ -219,12 +219,11 @@ final class QueryReads {
       + "CASE kind WHEN 'artifact' THEN head(n.names) ELSE n.stage END AS label "
       + "RETURN scanned, rank / 4 AS depth, kind, key, type, label ORDER BY rank, kind, key LIMIT $limit";
 
-  private static final String LINEAGE_EDGES = "MATCH (e:Execution) WHERE e.uuid IN $executions "
-      + "UNWIND [(a:Artifact)-[:INPUT_TO]->(e) WHERE a.uri IN $artifacts | a.uri] AS uri "
-      + "RETURN 'artifact:' + uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
-      + "UNION ALL MATCH (e:Execution) WHERE e.uuid IN $executions "
-      + "UNWIND [(e)-[:PRODUCED]->(a:Artifact) WHERE a.uri IN $artifacts | a.uri] AS uri "
-      + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + uri AS to, 'PRODUCED' AS kind";
+  private static final String LINEAGE_EDGES =
+      "MATCH (e:Execution) WHERE e.uuid IN $executions CALL { WITH e MATCH (a:Artifact)-[:INPUT_TO]->(e) RETURN a } WITH e, a WHERE a.uri IN $artifacts "
+      + "RETURN 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
+      + "UNION ALL MATCH (e:Execution) WHERE e.uuid IN $executions CALL { WITH e MATCH (e)-[:PRODUCED]->(a:Artifact) RETURN a } WITH e, a WHERE a.uri IN $artifacts "
+      + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind";
 
   /** The same lineage in PostgreSQL: two recursive walks over events, up to 5 edges. */
   private int cte(final String uri) throws SQLException {

@@ -29,6 +29,8 @@ import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.summary.ProfiledPlan;
+import org.neo4j.driver.summary.ResultSummary;
 
 /**
  * Issue #5: v1 lineage over a graph written straight into the shared stack's Neo4j, as the sink
@@ -113,6 +115,44 @@ class LineageIT {
       assertThat(walk.path("edges")).isEmpty();
       assertThat(walk.path("truncated").asBoolean()).isTrue();
       assertThat(walk.path("cursor").isTextual()).isTrue();
+    }
+  }
+
+  /**
+   * The edges among a walk's nodes are looked up from their executions: an artifact read by every
+   * execution there is (a site's environment) costs no more than one read once. Counted in the
+   * database's own work (PROFILE's db hits), which a plan decides, not the machine's speed.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class EdgesLookup {
+
+    private final Graph graph = new Graph(UniqueNames.of("lineage-edges"));
+
+    @BeforeAll
+    void writeGraph() {
+      graph.write();
+    }
+
+    @Test
+    void shouldCostNoMoreForAWidelyReadArtifactThanForOneReadOnce() {
+      try (Driver driver = GraphDatabase.driver(SharedLocalStack.endpoints().boltUri(), AuthTokens.none()); Session session = driver.session()) {
+        // given: env and raw are both inputs of e1-prepare; env is also read by FAN_OUT other executions
+        final List<String> execution = List.of(graph.key("e1-prepare"));
+
+        // when
+        final ResultSummary wide = session.run("PROFILE " + LineageService.EDGES, Map.of("artifacts", List.of(graph.key("env")), "executions", execution)).consume();
+        final ResultSummary narrow = session.run("PROFILE " + LineageService.EDGES, Map.of("artifacts", List.of(graph.key("raw")), "executions", execution)).consume();
+
+        // then
+        assertThat(wide.profile().records()).isEqualTo(1);
+        assertThat(narrow.profile().records()).isEqualTo(1);
+        assertThat(dbHits(wide.profile())).isEqualTo(dbHits(narrow.profile()));
+      }
+    }
+
+    private long dbHits(final ProfiledPlan plan) {
+      return plan.dbHits() + plan.children().stream().mapToLong(this::dbHits).sum();
     }
   }
 
