@@ -162,7 +162,7 @@ class BenchReport {
             records / raw.slower());
 
         // 4. Freshness under a steady load.
-        final double[] latencies = Freshness.measure(cmf, rate, seconds);
+        final double[] latencies = Freshness.measure(cmf, rate, seconds, bootstrap);
         report.row(String.format(Locale.ROOT, "push-to-queryable p50 at %,d records/s, ms", rate), Freshness.percentile(latencies, 0.50), "", Double.NaN);
         report.row(String.format(Locale.ROOT, "push-to-queryable p99 at %,d records/s, ms", rate), Freshness.percentile(latencies, 0.99), "target",
             1_000);

@@ -13,15 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.cmfstream.journal.Topics;
 
 /**
  * Push-to-queryable latency under a steady load: native uploads through the front door ({@code
@@ -31,10 +34,37 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Freshness {
 
+  /**
+   * The topics a marker passes on its way to PostgreSQL, each labelled with the hop whose commit
+   * makes it visible there (the repartition topic is the replay's, under its default application id).
+   */
+  private static final Map<String, String> HOPS = orderedMap(
+      "journal: ingest's transaction committed", Topics.JOURNAL.name(),
+      "by entity: replay's validating sub-topology committed", "cmf-stream-replay-by-entity-repartition",
+      "entities: replay's merge committed", Topics.ENTITIES.name());
+
   private Freshness() {}
 
-  /** Steady uploads of 100 records, each with a marker artifact, and the time until query-service knows each marker. */
-  static double[] measure(final RunningCmfStream cmf, final int rate, final int seconds) throws Exception {
+  private static Map<String, String> orderedMap(final String... pairs) {
+    final Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return map;
+  }
+
+  /**
+   * Steady uploads of 100 records, each with a marker artifact, and the time until query-service
+   * knows each marker; prints where that time went, hop by hop ({@link #HOPS}, seen on the broker
+   * at {@code bootstrap}).
+   */
+  static double[] measure(final RunningCmfStream cmf, final int rate, final int seconds, final String bootstrap) throws Exception {
+    try (FreshnessHops watch = new FreshnessHops(bootstrap, HOPS)) {
+      return measure(cmf, rate, seconds, watch);
+    }
+  }
+
+  private static double[] measure(final RunningCmfStream cmf, final int rate, final int seconds, final FreshnessHops hops) throws Exception {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final URI query = cmf.urls().get("query");
     final int perUpload = 100;
@@ -42,6 +72,7 @@ final class Freshness {
     final int total = uploadsPerSecond * seconds;
     final ConcurrentNavigableMap<Integer, Long> pending = new ConcurrentSkipListMap<>();
     final List<Double> done = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, long[]> times = new ConcurrentHashMap<>();
     final ScheduledExecutorService uploader = Executors.newSingleThreadScheduledExecutor();
     final long[] seq = {0};
     final int[] sent = {0};
@@ -67,6 +98,8 @@ final class Freshness {
         if (r.statusCode() != 200) {
           pending.remove(n);
           System.out.println("upload refused: " + r.statusCode() + " " + r.body());
+        } else {
+          times.put(marker, new long[] {start, System.nanoTime(), 0});
         }
       } catch (Exception e) {
         pending.remove(n);
@@ -83,7 +116,9 @@ final class Freshness {
         if (r.statusCode() != 200) {
           break;
         }
-        done.add((System.nanoTime() - p.getValue()) / 1e6);
+        final long now = System.nanoTime();
+        done.add((now - p.getValue()) / 1e6);
+        times.computeIfPresent(marker(p.getKey()), (m, t) -> new long[] {t[0], t[1], now});
         pending.remove(p.getKey());
       }
       // Poll every 5 ms: finer than the figures measured, and it leaves the two cores to the system.
@@ -93,7 +128,38 @@ final class Freshness {
     final double[] latencies = done.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(latencies);
     assertThat(pending).as("markers never queryable").isEmpty();
+    printHops(times, hops);
     return latencies;
+  }
+
+  /** Each hop's time from the upload's start, p50, p99 and max; then the slowest uploads, hop by hop. */
+  private static void printHops(final Map<String, long[]> times, final FreshnessHops hops) {
+    final List<String> labels = new ArrayList<>(List.of("acknowledged (HTTP 200)"));
+    labels.addAll(hops.hops());
+    labels.add("queryable (the poller's answer)");
+    final List<String> markers = times.entrySet().stream().filter(e -> e.getValue()[2] != 0).map(Map.Entry::getKey).sorted().toList();
+    final double[][] at = new double[markers.size()][labels.size()];
+    for (int i = 0; i < markers.size(); i++) {
+      final long[] t = times.get(markers.get(i));
+      at[i][0] = (t[1] - t[0]) / 1e6;
+      for (int h = 0; h < hops.hops().size(); h++) {
+        final Long seen = hops.seenAt(hops.hops().get(h), markers.get(i));
+        at[i][h + 1] = seen == null ? Double.NaN : (seen - t[0]) / 1e6;
+      }
+      at[i][labels.size() - 1] = (t[2] - t[0]) / 1e6;
+    }
+    System.out.printf(Locale.ROOT, "%nwhere push-to-queryable time goes, ms from each upload's start (%d uploads)%n", markers.size());
+    System.out.printf(Locale.ROOT, "%-52s %8s %8s %8s%n", "visible at", "p50", "p99", "max");
+    for (int h = 0; h < labels.size(); h++) {
+      final int hop = h;
+      final double[] column = Arrays.stream(at).mapToDouble(row -> row[hop]).filter(v -> !Double.isNaN(v)).sorted().toArray();
+      if (column.length > 0) {
+        System.out.printf(Locale.ROOT, "%-52s %8.0f %8.0f %8.0f%n", labels.get(h), percentile(column, 0.5), percentile(column, 0.99), column[column.length - 1]);
+      }
+    }
+    System.out.printf(Locale.ROOT, "the five slowest uploads, each row the times above in their order, ms:%n");
+    Arrays.stream(at).sorted((a, b) -> Double.compare(b[b.length - 1], a[a.length - 1])).limit(5)
+        .forEach(row -> System.out.println("  " + Arrays.stream(row).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList()));
   }
 
   private static String marker(final int n) {

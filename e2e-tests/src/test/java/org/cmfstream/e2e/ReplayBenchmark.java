@@ -65,7 +65,7 @@ class ReplayBenchmark {
           100 * slower / replaySeconds);
 
       // Freshness: push to queryable under a steady load.
-      final double[] latencies = Freshness.measure(cmf, rate, seconds);
+      final double[] latencies = Freshness.measure(cmf, rate, seconds, "127.0.0.1:" + ports.getProperty("kafka"));
       System.out.printf(Locale.ROOT, "freshness at %,d records/s for %d s (%,d uploads): push-to-queryable p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
           rate, seconds, latencies.length, Freshness.percentile(latencies, 0.50), Freshness.percentile(latencies, 0.99), latencies[latencies.length - 1]);
       assertThat(latencies).isNotEmpty();
