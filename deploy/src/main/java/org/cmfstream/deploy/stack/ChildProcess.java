@@ -47,7 +47,9 @@ public final class ChildProcess implements AutoCloseable {
    * @param mainClass the class to run
    * @param args its arguments
    * @param env extra environment variables
-   * @param log the file that receives the child's standard output and error
+   * @param log the file that receives the child's standard output and error; the JVM's garbage
+   *     collections go beside it, to {@code <name>-gc.log} (two files of at most 10 MB), since a
+   *     latency tail's first question is where a pause went
    * @param stopTimeout how long a graceful stop may take before the child is killed
    */
   public static ChildProcess java(
@@ -62,6 +64,7 @@ public final class ChildProcess implements AutoCloseable {
     final List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    command.add("-Xlog:gc:file=" + log.resolveSibling(name + "-gc.log") + ":time,uptime:filecount=2,filesize=10m");
     command.add("-cp");
     command.add(classPath);
     command.add(mainClass);
