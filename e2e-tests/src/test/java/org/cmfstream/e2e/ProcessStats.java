@@ -2,10 +2,14 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +47,34 @@ final class ProcessStats {
     cpu.merge("launcher", cpu(cmf.launcher().pid()), Double::sum);
     for (final long pid : cmf.processes()) {
       cpu.merge(part(pid), cpu(pid), Double::sum);
+    }
+    return cpu;
+  }
+
+  /**
+   * Waits until the whole of cmf-stream is quiet: every process together under {@code coreShare}
+   * of one core over one {@code window}, as after a large load once autovacuum, checkpoints and
+   * the log cleaner are done. Returns how long that took.
+   */
+  static Duration awaitQuiet(final RunningCmfStream cmf, final double coreShare, final Duration window, final Duration atMost) throws IOException {
+    final long started = System.nanoTime();
+    final Map<Long, Double> last = new HashMap<>(byPid(cmf));
+    await("cmf-stream under " + coreShare + " of a core").atMost(atMost).pollDelay(window).pollInterval(window).until(() -> {
+      final Map<Long, Double> now = byPid(cmf);
+      // A process started in the window counts whole; one that ended in it is not counted.
+      final double used = now.entrySet().stream().mapToDouble(e -> e.getValue() - last.getOrDefault(e.getKey(), 0.0)).sum();
+      last.clear();
+      last.putAll(now);
+      return used < coreShare * window.toMillis() / 1000.0;
+    });
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  private static Map<Long, Double> byPid(final RunningCmfStream cmf) throws IOException {
+    final Map<Long, Double> cpu = new HashMap<>();
+    cpu.put(cmf.launcher().pid(), cpu(cmf.launcher().pid()));
+    for (final long pid : cmf.processes()) {
+      cpu.put(pid, cpu(pid));
     }
     return cpu;
   }
