@@ -195,35 +195,33 @@ final class QueryReads {
   }
 
   /**
-   * The bare depth-5 lineage: the two queries query-service's LineageService runs for this route
-   * (its nodes in one {@code ANY SHORTEST} search, then the edges among them), with the same text
-   * and parameters (the default budget of 500, the one-query limit of 10,000), in one read
-   * transaction. Keep it in step with LineageService's nodesQuery and EDGES.
+   * The bare depth-5 lineage: the one query query-service's LineageService runs for this route
+   * (its nodes in one {@code ANY SHORTEST} search and the edges among them), with the same text
+   * and parameters (the default budget of 500, the one-query limit of 10,000), as an auto-commit
+   * query like the route's. Keep it in step with LineageService's onePassQuery.
    */
   private int cypher(final String uri) {
-    return session.executeRead(tx -> {
-      final List<org.neo4j.driver.Record> nodes = tx.run(LINEAGE_NODES, Map.of("key", uri, "scan", 10_000, "limit", 501)).list();
-      final List<String> artifacts = new ArrayList<>();
-      final List<String> executions = new ArrayList<>();
-      nodes.stream().limit(500).forEach(r -> ("artifact".equals(r.get("kind").asString()) ? artifacts : executions).add(r.get("key").asString()));
-      return nodes.size() + tx.run(LINEAGE_EDGES, Map.of("artifacts", artifacts, "executions", executions)).list().size();
-    });
+    final org.neo4j.driver.Record walk = session.run(LINEAGE, Map.of("key", uri, "scan", 10_000, "limit", 501, "wanted", 500)).single();
+    return walk.get("nodes").size() + walk.get("edges").size();
   }
 
-  private static final String LINEAGE_NODES = "MATCH (root:Artifact {uri: $key}) CALL { WITH root RETURN root AS n, 0 AS rank "
+  private static final String LINEAGE = "MATCH (root:Artifact {uri: $key}) CALL { WITH root RETURN root AS n, 0 AS rank "
       + "UNION ALL WITH root MATCH p = ANY SHORTEST (root)<-[:INPUT_TO|PRODUCED]-{1,5}(n) RETURN n, length(p) * 4 + 1 AS rank "
       + "UNION ALL WITH root MATCH p = ANY SHORTEST (root)-[:INPUT_TO|PRODUCED]->{1,5}(n) RETURN n, length(p) * 4 + 2 AS rank } "
       + "WITH n, rank LIMIT $scan WITH collect([n, rank]) AS found WITH size(found) AS scanned, found UNWIND found AS f "
       + "WITH scanned, f[0] AS n, min(f[1]) AS rank WITH scanned, rank, n, CASE WHEN n:Artifact THEN 'artifact' ELSE 'execution' END AS kind "
-      + "WITH scanned, rank, kind, CASE kind WHEN 'artifact' THEN n.uri ELSE n.uuid END AS key, CASE kind WHEN 'artifact' THEN n.type ELSE n.stage END AS type, "
+      + "WITH scanned, rank, n, kind, CASE kind WHEN 'artifact' THEN n.uri ELSE n.uuid END AS key, CASE kind WHEN 'artifact' THEN n.type ELSE n.stage END AS type, "
       + "CASE kind WHEN 'artifact' THEN head(n.names) ELSE n.stage END AS label "
-      + "RETURN scanned, rank / 4 AS depth, kind, key, type, label ORDER BY rank, kind, key LIMIT $limit";
-
-  private static final String LINEAGE_EDGES =
-      "MATCH (e:Execution) WHERE e.uuid IN $executions CALL { WITH e MATCH (a:Artifact)-[:INPUT_TO]->(e) RETURN a } WITH e, a WHERE a.uri IN $artifacts "
-      + "RETURN 'artifact:' + a.uri AS from, 'execution:' + e.uuid AS to, 'INPUT_TO' AS kind "
-      + "UNION ALL MATCH (e:Execution) WHERE e.uuid IN $executions CALL { WITH e MATCH (e)-[:PRODUCED]->(a:Artifact) RETURN a } WITH e, a WHERE a.uri IN $artifacts "
-      + "RETURN 'execution:' + e.uuid AS from, 'artifact:' + a.uri AS to, 'PRODUCED' AS kind";
+      + "WITH scanned, rank, kind, key, type, label, n ORDER BY rank, kind, key LIMIT $limit "
+      + "WITH scanned, collect({depth: rank / 4, kind: kind, key: key, type: type, label: label, n: n}) AS rows "
+      + "WITH scanned, rows, [r IN rows[0..$wanted] | r.n] AS known "
+      + "CALL { WITH scanned, known "
+      + "UNWIND CASE WHEN scanned < $scan THEN known ELSE [] END AS e WITH e, known WHERE e:Execution "
+      + "CALL { WITH e MATCH (a:Artifact)-[:INPUT_TO]->(e) RETURN a, true AS input UNION ALL WITH e MATCH (e)-[:PRODUCED]->(a:Artifact) RETURN a, false AS input } "
+      + "WITH e, a, input, known WHERE a IN known "
+      + "RETURN collect(CASE WHEN input THEN ['artifact:' + a.uri, 'execution:' + e.uuid, 'INPUT_TO'] "
+      + "ELSE ['execution:' + e.uuid, 'artifact:' + a.uri, 'PRODUCED'] END) AS edges } "
+      + "RETURN scanned, [r IN rows | r {.depth, .kind, .key, .type, .label}] AS nodes, edges";
 
   /** The same lineage in PostgreSQL: two recursive walks over events, up to 5 edges. */
   private int cte(final String uri) throws SQLException {

@@ -42,13 +42,14 @@ import org.neo4j.driver.exceptions.TransientException;
  * distance, then by id. The edges of a page are those among the nodes up to the page's end that
  * touch the page, so a client that joins the pages has every edge once.
  *
- * <p>Usually one query finds it all: Neo4j's {@code ANY SHORTEST} path search walks breadth-first
- * on the server and reaches each node once (a variable-length match instead counts paths, which
- * explode with fan-in), and a second fetches the edges. That query stops after
- * {@link Bounds#onePassRows()} nodes; a lineage wider than that (an environment every execution
- * reads, say) is walked a level at a time instead, each level one query cut at the node budget, in
- * the same order. Everything runs in one read transaction with the time limit as its timeout; a
- * walk the limit cuts answers the nodes it found, with their edges, and says {@code truncated}.
+ * <p>Usually one query finds it all, in one round trip: Neo4j's {@code ANY SHORTEST} path search
+ * walks breadth-first on the server and reaches each node once (a variable-length match instead
+ * counts paths, which explode with fan-in), and the same query fetches the edges among the nodes.
+ * That query stops after {@link Bounds#onePassRows()} nodes; a lineage wider than that (an
+ * environment every execution reads, say) is walked a level at a time instead, each level one
+ * query cut at the node budget, in the same order, then its edges, all in one read transaction.
+ * Each has the time left as its timeout; a walk the limit cuts answers the nodes it found, with
+ * their edges, and says {@code truncated}.
  */
 @Singleton
 public final class LineageService {
@@ -94,18 +95,30 @@ public final class LineageService {
   private static final String EXECUTION_ROOT = "MATCH (root:Execution {uuid: $key}) ";
 
   /**
-   * The walks' nodes. {@code rank} is distance × 4, plus 1 upstream or 2 downstream, so one sort
-   * gives the walk order; a node both ways (only in a cycle) keeps its smallest. The {@code LIMIT
-   * $scan} before the sort bounds the search; {@code scanned} tells whether it was reached. The
-   * depth is a number written in by this class (a path quantifier takes no parameter).
+   * The walks' nodes and, for a walk that did not reach {@code $scan}, the edges among the first
+   * {@code $wanted} of them: the whole answer in one round trip. {@code rank} is distance × 4, plus
+   * 1 upstream or 2 downstream, so one sort gives the walk order; a node both ways (only in a
+   * cycle) keeps its smallest. The {@code LIMIT $scan} before the sort bounds the search; {@code
+   * scanned} tells whether it was reached. The edges are reached from their executions, as in
+   * {@link #EDGES}, and for the same reason. The depth is a number written in by this class (a
+   * path quantifier takes no parameter).
    */
   private static final String UP_NODES = "UNION ALL WITH root MATCH p = ANY SHORTEST (root)<-[:INPUT_TO|PRODUCED]-{1,%1$d}(n) RETURN n, length(p) * 4 + 1 AS rank ";
   private static final String DOWN_NODES = "UNION ALL WITH root MATCH p = ANY SHORTEST (root)-[:INPUT_TO|PRODUCED]->{1,%1$d}(n) RETURN n, length(p) * 4 + 2 AS rank ";
   private static final String NODES =
       "CALL { WITH root RETURN root AS n, 0 AS rank %s} WITH n, rank LIMIT $scan "
           + "WITH collect([n, rank]) AS found WITH size(found) AS scanned, found UNWIND found AS f WITH scanned, f[0] AS n, min(f[1]) AS rank "
-          + PROJECT.formatted("scanned, rank,", "scanned, rank,")
-          + "RETURN scanned, rank / 4 AS depth, kind, key, type, label ORDER BY rank, kind, key LIMIT $limit";
+          + PROJECT.formatted("scanned, rank,", "scanned, rank, n,")
+          + "WITH scanned, rank, kind, key, type, label, n ORDER BY rank, kind, key LIMIT $limit "
+          + "WITH scanned, collect({depth: rank / 4, kind: kind, key: key, type: type, label: label, n: n}) AS rows "
+          + "WITH scanned, rows, [r IN rows[0..$wanted] | r.n] AS known "
+          + "CALL { WITH scanned, known "
+          + "UNWIND CASE WHEN scanned < $scan THEN known ELSE [] END AS e WITH e, known WHERE e:Execution "
+          + "CALL { WITH e MATCH (a:Artifact)-[:INPUT_TO]->(e) RETURN a, true AS input UNION ALL WITH e MATCH (e)-[:PRODUCED]->(a:Artifact) RETURN a, false AS input } "
+          + "WITH e, a, input, known WHERE a IN known "
+          + "RETURN collect(CASE WHEN input THEN ['artifact:' + a.uri, 'execution:' + e.uuid, 'INPUT_TO'] "
+          + "ELSE ['execution:' + e.uuid, 'artifact:' + a.uri, 'PRODUCED'] END) AS edges } "
+          + "RETURN scanned, [r IN rows | r {.depth, .kind, .key, .type, .label}] AS nodes, edges";
 
   /**
    * One level of the level walk: the new neighbours of the frontiers, each once, in walk order, at
@@ -151,8 +164,8 @@ public final class LineageService {
     this.driver = driver;
   }
 
-  /** The query that finds a walk's nodes in one pass; QueryBenchmark's bare Cypher (QueryReads) runs this text and EDGES, copied. */
-  static String nodesQuery(final String kind, final Direction direction, final int depth) {
+  /** The one-pass query (nodes and edges) from a root of {@code kind}; QueryBenchmark's bare Cypher (QueryReads) runs this text, copied. */
+  static String onePassQuery(final String kind, final Direction direction, final int depth) {
     final String walks = (direction == Direction.DOWNSTREAM ? "" : UP_NODES.formatted(depth)) + (direction == Direction.UPSTREAM ? "" : DOWN_NODES.formatted(depth));
     return rootMatch(kind) + NODES.formatted(walks);
   }
@@ -166,18 +179,21 @@ public final class LineageService {
     final Found found = new Found();
     try (Session session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
       try {
-        inTransaction(session, bounds.timeLimit(), tx -> {
-          find(tx, kind, key, direction, bounds, deadline, found);
-          if (found.hasRoot()) {
+        // Usually the whole answer in one round trip: an auto-commit query has no BEGIN and no
+        // ROLLBACK to wait for, and each round trip is one more chance of a scheduling stall.
+        if (!onePass(session, kind, key, direction, bounds, found) && found.hasRoot()) {
+          // Wider than one pass may go: level by level in one transaction, in the time left.
+          inTransaction(session, remaining(deadline), tx -> {
+            levels(tx, direction, bounds, deadline, found);
             found.edges = edges(tx, found, bounds);
-          }
-        });
+          });
+        }
       } catch (ClientException | TransientException e) {
         if (!timedOut(e)) {
           throw e;
         }
-        // The server ended the transaction at the time limit: answer what was found, completed by
-        // one short look-up in a new transaction (the root, if nothing came back at all).
+        // The server ended the walk at the time limit: answer what was found, completed by one
+        // short look-up in a new transaction (the root, if nothing came back at all).
         found.truncated = true;
         found.timedOut = true;
         inTransaction(session, FOLLOW_UP, tx -> {
@@ -206,21 +222,35 @@ public final class LineageService {
     return Optional.of(new Walk(List.copyOf(page), found.edges, truncated, found.timedOut));
   }
 
-  /** The nodes: in one pass if the lineage is narrow enough, else a level at a time. */
-  private static void find(final QueryRunner tx, final String kind, final String key, final Direction direction, final Bounds bounds, final long deadline,
+  /**
+   * The one-pass query, in an auto-commit transaction with the time limit: true when it found the
+   * whole walk (its nodes and edges are then in {@code found}); false when there is no root, or
+   * when the walk is wider than one pass may go ({@code found} then holds only the root).
+   */
+  private static boolean onePass(final Session session, final String kind, final String key, final Direction direction, final Bounds bounds,
       final Found found) {
-    final List<Record> rows = tx.run(nodesQuery(kind, direction, bounds.depth()),
-        Map.of("key", key, "scan", bounds.onePassRows(), "limit", bounds.wanted() + 1)).list();
+    final List<Record> rows = session.run(onePassQuery(kind, direction, bounds.depth()),
+        Map.of("key", key, "scan", bounds.onePassRows(), "limit", bounds.wanted() + 1, "wanted", bounds.wanted()),
+        TransactionConfig.builder().withTimeout(bounds.timeLimit()).build()).list();
     if (rows.isEmpty()) {
-      return;
+      return false;
     }
-    if (rows.get(0).get("scanned").asInt() < bounds.onePassRows()) {
-      rows.forEach(r -> found.add(node(r, r.get("depth").asInt())));
-      return;
+    final Record row = rows.get(0);
+    final List<Value> nodes = row.get("nodes").asList(v -> v);
+    if (row.get("scanned").asInt() >= bounds.onePassRows()) {
+      // The root is always the first node.
+      found.add(node(nodes.get(0), 0));
+      return false;
     }
-    // Wider than one pass may go: the root (always the first row), then level by level.
-    found.add(node(rows.get(0), 0));
-    levels(tx, direction, bounds, deadline, found);
+    nodes.forEach(n -> found.add(node(n, n.get("depth").asInt())));
+    final List<LineageEdge> edges = row.get("edges").asList(v -> new LineageEdge(v.get(0).asString(), v.get(1).asString(), v.get(2).asString()));
+    found.edges = onPage(edges, found, bounds);
+    return true;
+  }
+
+  /** Time left before {@code deadline}, at least a millisecond (a zero timeout would mean none). */
+  private static Duration remaining(final long deadline) {
+    return Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime()));
   }
 
   private static void levels(final QueryRunner tx, final Direction direction, final Bounds bounds, final long deadline, final Found found) {
@@ -258,15 +288,24 @@ public final class LineageService {
   private static List<LineageEdge> edges(final QueryRunner tx, final Found found, final Bounds bounds) {
     final List<LineageNode> all = found.nodes;
     final List<LineageNode> known = all.subList(0, Math.min(bounds.wanted(), all.size()));
-    final List<LineageNode> page = all.subList(Math.min(bounds.offset(), all.size()), known.size());
-    if (page.isEmpty() || known.size() < 2) {
+    if (known.size() < 2 || bounds.offset() >= known.size()) {
       return List.of();
     }
+    final List<LineageEdge> edges = new ArrayList<>();
+    for (final Record r : tx.run(EDGES, Map.of("artifacts", keys(known, "artifact"), "executions", keys(known, "execution"))).list()) {
+      edges.add(new LineageEdge(r.get("from").asString(), r.get("to").asString(), r.get("kind").asString()));
+    }
+    return onPage(edges, found, bounds);
+  }
+
+  /** Of the edges among the nodes up to the page's end, those that touch the page, in a fixed order. */
+  private static List<LineageEdge> onPage(final List<LineageEdge> among, final Found found, final Bounds bounds) {
+    final List<LineageNode> all = found.nodes;
+    final List<LineageNode> page = all.subList(Math.min(bounds.offset(), all.size()), Math.min(bounds.wanted(), all.size()));
     final Set<String> onPage = new HashSet<>();
     page.forEach(n -> onPage.add(n.id()));
     final List<LineageEdge> edges = new ArrayList<>();
-    for (final Record r : tx.run(EDGES, Map.of("artifacts", keys(known, "artifact"), "executions", keys(known, "execution"))).list()) {
-      final LineageEdge edge = new LineageEdge(r.get("from").asString(), r.get("to").asString(), r.get("kind").asString());
+    for (final LineageEdge edge : among) {
       if (onPage.contains(edge.from()) || onPage.contains(edge.to())) {
         edges.add(edge);
       }
@@ -280,9 +319,17 @@ public final class LineageService {
   }
 
   private static LineageNode node(final Record r, final int depth) {
-    final String kind = r.get("kind").asString();
-    final String key = r.get("key").asString();
-    return new LineageNode(kind + ":" + key, kind, key, nullable(r.get("type")), nullable(r.get("label")), depth);
+    return node(r.get("kind"), r.get("key"), r.get("type"), r.get("label"), depth);
+  }
+
+  private static LineageNode node(final Value v, final int depth) {
+    return node(v.get("kind"), v.get("key"), v.get("type"), v.get("label"), depth);
+  }
+
+  private static LineageNode node(final Value kindValue, final Value keyValue, final Value type, final Value label, final int depth) {
+    final String kind = kindValue.asString();
+    final String key = keyValue.asString();
+    return new LineageNode(kind + ":" + key, kind, key, nullable(type), nullable(label), depth);
   }
 
   private static List<String> keys(final List<LineageNode> nodes, final String kind) {

@@ -102,7 +102,7 @@ class LineageCypherBenchmark {
       System.out.printf(Locale.ROOT, "%nlineage depth 5 both ways, %d walks each after a warm-up, alternating, ms%n", requests);
       System.out.printf(Locale.ROOT, "%-48s %8s %8s%n", "walk", "p50", "p99");
       System.out.printf(Locale.ROOT, "%-48s %8.2f %8.2f%n", "old: root + a query per level", percentile(old, 0.5), percentile(old, 0.99));
-      System.out.printf(Locale.ROOT, "%-48s %8.2f %8.2f%n", "new: ANY SHORTEST nodes + edges", percentile(now, 0.5), percentile(now, 0.99));
+      System.out.printf(Locale.ROOT, "%-48s %8.2f %8.2f%n", "new: one ANY SHORTEST query, nodes and edges", percentile(now, 0.5), percentile(now, 0.99));
     }
   }
 
