@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,10 @@ final class QueryReads {
     this.session = session;
     this.requests = requests;
     this.random = new Random(seed);
+    // As query-service's connections: every query planned with its values.
+    try (Statement statement = pg.createStatement()) {
+      statement.execute("SET plan_cache_mode = force_custom_plan");
+    }
     this.filters = rows(pg, "SELECT e.pipeline, e.stage, k.key, k.value FROM (SELECT pipeline, stage, custom_properties FROM executions "
         + "WHERE stage IS NOT NULL ORDER BY md5(uuid) LIMIT " + SAMPLES + ") e CROSS JOIN LATERAL jsonb_each_text(e.custom_properties) k "
         + "WHERE jsonb_typeof(e.custom_properties -> k.key) IN ('number', 'string', 'boolean')");

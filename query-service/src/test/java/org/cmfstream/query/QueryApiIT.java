@@ -15,8 +15,12 @@ import io.micronaut.http.uri.UriBuilder;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.cmfstream.testing.ProjectionSchema;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
@@ -42,10 +46,33 @@ class QueryApiIT implements TestPropertyProvider {
   @Client("/")
   HttpClient client;
 
+  @Inject
+  DataSource dataSource;
+
   @Override
   public Map<String, String> getProperties() {
     ProjectionSchema.migrate(SharedLocalStack.endpoints());
     return ServiceProperties.ofSharedStack();
+  }
+
+  @Test
+  void shouldPlanEveryQueryWithItsValuesEvenAfterTheDriverPreparedIt() throws Exception {
+    // given: a pooled connection of the service, and a statement run often enough (more than the
+    // driver's five) to be prepared on the server, where PostgreSQL would switch to a generic plan
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement("SELECT current_setting('plan_cache_mode') WHERE ? > 0")) {
+      String mode = null;
+      for (int i = 1; i <= 10; i++) {
+        statement.setInt(1, i);
+        try (ResultSet rs = statement.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          mode = rs.getString(1);
+        }
+      }
+
+      // then: the session plans each execution with its values (a property filter's selectivity decides the plan)
+      assertThat(mode).isEqualTo("force_custom_plan");
+    }
   }
 
   @ParameterizedTest
