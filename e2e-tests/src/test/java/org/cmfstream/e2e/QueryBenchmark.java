@@ -35,10 +35,10 @@ import org.neo4j.driver.Session;
  * executions and 500,000 artifacts (plus 2 per pipeline and 1 per site).
  *
  * <p>Then, for each read of {@link QueryReads} (5,000 requests after a warm-up of 500, so 50
- * samples lie above the p99, which moved by 1–2 ms between runs of 2,000): the p50 and p99 over HTTP (straight to
- * query-service), and beside it the bare store work the route rests on, timed the same way in the
- * same run: the SQL through JDBC, the depth-5 Cypher traversal through the driver; and the same
- * lineage as a recursive CTE in PostgreSQL.
+ * samples lie above the p99, which moved by 1–2 ms between runs of 2,000): the p50 and p99 over
+ * HTTP (straight to query-service), and beside it the bare store work the route rests on, timed
+ * the same way in the same run: the SQL through JDBC, the depth-5 Cypher traversal through the
+ * driver; and the same lineage as a recursive CTE in PostgreSQL.
  */
 class QueryBenchmark {
 
