@@ -221,9 +221,8 @@ final class QueryReads {
       + "WITH scanned, collect({depth: rank / 4, kind: kind, key: key, type: type, label: label, n: n}) AS rows "
       + "WITH scanned, rows, [r IN rows[0..$wanted] | r.n] AS known "
       + "CALL { WITH scanned, known "
-      + "UNWIND CASE WHEN scanned < $scan THEN known ELSE [] END AS e WITH e, known WHERE e:Execution "
+      + "UNWIND CASE WHEN scanned < $scan THEN known ELSE [] END AS e WITH e WHERE e:Execution "
       + "CALL { WITH e MATCH (a:Artifact)-[:INPUT_TO]->(e) RETURN a, true AS input UNION ALL WITH e MATCH (e)-[:PRODUCED]->(a:Artifact) RETURN a, false AS input } "
-      + "WITH e, a, input, known WHERE a IN known "
       + "RETURN collect(CASE WHEN input THEN ['artifact:' + a.uri, 'execution:' + e.uuid, 'INPUT_TO'] "
       + "ELSE ['execution:' + e.uuid, 'artifact:' + a.uri, 'PRODUCED'] END) AS edges } "
       + "RETURN scanned, [r IN rows | r {.depth, .kind, .key, .type, .label}] AS nodes, edges";

@@ -95,8 +95,10 @@ public final class LineageService {
   private static final String EXECUTION_ROOT = "MATCH (root:Execution {uuid: $key}) ";
 
   /**
-   * The walks' nodes and, for a walk that did not reach {@code $scan}, the edges among the first
-   * {@code $wanted} of them: the whole answer in one round trip. {@code rank} is distance × 4, plus
+   * The walks' nodes and, for a walk that did not reach {@code $scan}, the edges of the executions
+   * among the first {@code $wanted} of them: the whole answer in one round trip. Which of those
+   * edges also end at one of those nodes is decided by the caller, in a hash set: a Cypher {@code
+   * IN} over a list of up to 5,000 nodes would scan it once per edge. {@code rank} is distance × 4, plus
    * 1 upstream or 2 downstream, so one sort gives the walk order; a node both ways (only in a
    * cycle) keeps its smallest. The {@code LIMIT $scan} before the sort bounds the search; {@code
    * scanned} tells whether it was reached. The edges are reached from their executions, as in
@@ -113,10 +115,9 @@ public final class LineageService {
           + "WITH scanned, collect({depth: rank / 4, kind: kind, key: key, type: type, label: label, n: n}) AS rows "
           + "WITH scanned, rows, [r IN rows[0..$wanted] | r.n] AS known "
           + "CALL { WITH scanned, known "
-          + "UNWIND CASE WHEN scanned < $scan THEN known ELSE [] END AS e WITH e, known WHERE e:Execution "
+          + "UNWIND CASE WHEN scanned < $scan THEN known ELSE [] END AS e WITH e WHERE e:Execution "
           + "CALL { WITH e MATCH (a:Artifact)-[:INPUT_TO]->(e) RETURN a, true AS input UNION ALL WITH e MATCH (e)-[:PRODUCED]->(a:Artifact) RETURN a, false AS input } "
-          + "WITH e, a, input, known WHERE a IN known "
-          + "RETURN collect(CASE WHEN input THEN ['artifact:' + a.uri, 'execution:' + e.uuid, 'INPUT_TO'] "
+              + "RETURN collect(CASE WHEN input THEN ['artifact:' + a.uri, 'execution:' + e.uuid, 'INPUT_TO'] "
           + "ELSE ['execution:' + e.uuid, 'artifact:' + a.uri, 'PRODUCED'] END) AS edges } "
           + "RETURN scanned, [r IN rows | r {.depth, .kind, .key, .type, .label}] AS nodes, edges";
 
@@ -298,15 +299,17 @@ public final class LineageService {
     return onPage(edges, found, bounds);
   }
 
-  /** Of the edges among the nodes up to the page's end, those that touch the page, in a fixed order. */
-  private static List<LineageEdge> onPage(final List<LineageEdge> among, final Found found, final Bounds bounds) {
+  /** Of {@code candidates}, the edges among the nodes up to the page's end that touch the page, in a fixed order. */
+  private static List<LineageEdge> onPage(final List<LineageEdge> candidates, final Found found, final Bounds bounds) {
     final List<LineageNode> all = found.nodes;
-    final List<LineageNode> page = all.subList(Math.min(bounds.offset(), all.size()), Math.min(bounds.wanted(), all.size()));
+    final int end = Math.min(bounds.wanted(), all.size());
+    final Set<String> known = new HashSet<>();
+    all.subList(0, end).forEach(n -> known.add(n.id()));
     final Set<String> onPage = new HashSet<>();
-    page.forEach(n -> onPage.add(n.id()));
+    all.subList(Math.min(bounds.offset(), end), end).forEach(n -> onPage.add(n.id()));
     final List<LineageEdge> edges = new ArrayList<>();
-    for (final LineageEdge edge : among) {
-      if (onPage.contains(edge.from()) || onPage.contains(edge.to())) {
+    for (final LineageEdge edge : candidates) {
+      if (known.contains(edge.from()) && known.contains(edge.to()) && (onPage.contains(edge.from()) || onPage.contains(edge.to()))) {
         edges.add(edge);
       }
     }
