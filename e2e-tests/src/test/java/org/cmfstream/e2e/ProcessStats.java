@@ -43,10 +43,10 @@ final class ProcessStats {
 
   /** CPU seconds (user and system) used so far, by part; PostgreSQL's ended backends are not counted. */
   static Map<String, Double> cpuSeconds(final RunningCmfStream cmf) throws IOException {
+    final long launcher = cmf.launcher().pid();
     final Map<String, Double> cpu = new TreeMap<>();
-    cpu.merge("launcher", cpu(cmf.launcher().pid()), Double::sum);
-    for (final long pid : cmf.processes()) {
-      cpu.merge(part(pid), cpu(pid), Double::sum);
+    for (final Map.Entry<Long, Double> e : byPid(cmf).entrySet()) {
+      cpu.merge(e.getKey() == launcher ? "launcher" : part(e.getKey()), e.getValue(), Double::sum);
     }
     return cpu;
   }
@@ -70,6 +70,7 @@ final class ProcessStats {
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
+  /** CPU seconds used so far by the launcher and every process it started, by pid. */
   private static Map<Long, Double> byPid(final RunningCmfStream cmf) throws IOException {
     final Map<Long, Double> cpu = new HashMap<>();
     cpu.put(cmf.launcher().pid(), cpu(cmf.launcher().pid()));
