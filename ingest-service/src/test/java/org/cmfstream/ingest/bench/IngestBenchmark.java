@@ -62,12 +62,18 @@ class IngestBenchmark {
   /** Measured rounds, after the warm-up rounds (JIT of broker and server) that are not counted. */
   private static final int ROUNDS = 5;
   private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
+  /** Warm-up goes on past {@link #WARMUP} rounds, up to this many, while the JIT compilers are still busy. */
+  private static final int MAX_WARMUP = Integer.getInteger("bench.max-warmup", 25);
+  /** Busy: the JIT compilers of the ingest JVM and the broker took more than this share of a native round's CPU. */
+  private static final double JIT_QUIET = 0.03;
   private static final int BATCHES = 100;
   static final int BATCH_SIZE = 2_000;
   private static final int SITES = 4;
   /** Concurrent uploads: edge sites upload in parallel; uploads arriving together share a Kafka transaction. */
   private static final int SENDERS = Integer.getInteger("bench.senders", 8);
   private static final int PUSHES = 300;
+  /** Records per upload of the warm-up's small uploads. */
+  private static final int SMALL_UPLOAD = 20;
 
   @Test
   void measureIngestAgainstARawProducer() throws Exception {
@@ -90,6 +96,7 @@ class IngestBenchmark {
         }
         encoded.add(avro);
       }
+      final List<byte[]> small = smallUploads(batches);
       final byte[] push = Fixtures.bytes(Fixtures.SYNTHETIC_PUSH_BODY);
       final long records = (long) BATCHES * BATCH_SIZE;
       final long httpBytes = batches.stream().mapToLong(x -> x.length).sum();
@@ -103,22 +110,42 @@ class IngestBenchmark {
       final double[] rawCpu = new double[2];
       final double[] natCpu = new double[2];
       final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      final Map<String, Long> rawClient = new HashMap<>();
+      final Map<String, Long> rawBroker = new HashMap<>();
+      final Map<String, Long> natIngest = new HashMap<>();
+      final Map<String, Long> natBroker = new HashMap<>();
+      int warmups = 0;
       try (KafkaProducer<String, byte[]> producer = rawProducer()) {
-        for (int round = 0; round < WARMUP; round++) {
+        double jitShare = 1;
+        while (warmups < WARMUP || jitShare > JIT_QUIET && warmups < MAX_WARMUP) {
           rawSends(producer, encoded);
+          final ThreadCpu.Snapshot[] before = {ThreadCpu.of(self), ThreadCpu.of(broker)};
           nativeUploads(http, base, batches);
+          final Map<String, Long> ingestUsed = ThreadCpu.of(self).since(before[0]);
+          final Map<String, Long> brokerUsed = ThreadCpu.of(broker).since(before[1]);
+          jitShare = (double) (ThreadCpu.jit(ingestUsed) + ThreadCpu.jit(brokerUsed)) / Math.max(1, ThreadCpu.total(ingestUsed) + ThreadCpu.total(brokerUsed));
           pushes(http, base, push);
+          nativeUploads(http, base, small);
+          warmups++;
+          System.out.printf(Locale.ROOT, "warm-up round %d: the JIT compilers took %.0f%% of the CPU of the native uploads%n", warmups, jitShare * 100);
         }
         for (int round = 0; round < ROUNDS; round++) {
           final double[] before = {cpuSeconds(self), cpuSeconds(broker)};
+          final ThreadCpu.Snapshot[] threadsBefore = {ThreadCpu.of(self), ThreadCpu.of(broker)};
           raw[round] = records / seconds(() -> rawSends(producer, encoded));
           final double[] between = {cpuSeconds(self), cpuSeconds(broker)};
+          final ThreadCpu.Snapshot[] threadsBetween = {ThreadCpu.of(self), ThreadCpu.of(broker)};
           nat[round] = records / seconds(() -> nativeUploads(http, base, batches));
           final double[] after = {cpuSeconds(self), cpuSeconds(broker)};
+          final ThreadCpu.Snapshot[] threadsAfter = {ThreadCpu.of(self), ThreadCpu.of(broker)};
           for (int i = 0; i < 2; i++) {
             rawCpu[i] += (between[i] - before[i]) / ROUNDS;
             natCpu[i] += (after[i] - between[i]) / ROUNDS;
           }
+          threadsBetween[0].since(threadsBefore[0]).forEach((group, ticks) -> rawClient.merge(group, ticks, Long::sum));
+          threadsBetween[1].since(threadsBefore[1]).forEach((group, ticks) -> rawBroker.merge(group, ticks, Long::sum));
+          threadsAfter[0].since(threadsBetween[0]).forEach((group, ticks) -> natIngest.merge(group, ticks, Long::sum));
+          threadsAfter[1].since(threadsBetween[1]).forEach((group, ticks) -> natBroker.merge(group, ticks, Long::sum));
           cmf[round] = PUSHES / seconds(() -> pushes(http, base, push));
           System.out.printf(Locale.ROOT, "round %d: raw %.0f rec/s, native %.0f rec/s, cmf push %.1f pushes/s%n", round + 1, raw[round], nat[round], cmf[round]);
         }
@@ -128,15 +155,38 @@ class IngestBenchmark {
       final double pushMedian = median(cmf);
       System.out.println();
       System.out.println("ingest benchmark: " + records + " records per round in " + BATCHES + " batches of " + BATCH_SIZE + ", " + SITES + " sites, "
-          + SENDERS + " concurrent senders; medians of " + ROUNDS + " rounds after " + WARMUP + " warm-up rounds");
+          + SENDERS + " concurrent senders; medians of " + ROUNDS + " rounds after " + warmups + " warm-up rounds");
       System.out.printf(Locale.ROOT, "  %-34s %12s %10s %8s%n", "", "records/s", "MB/s", "ratio");
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8s%n", "raw kafka-clients producer (Avro)", rawMedian, rawMedian * avroBytes / records / 1e6, "1.00");
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "native journal uploads (NDJSON)", natMedian, natMedian * httpBytes / records / 1e6, natMedian / rawMedian);
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "cmf pushes (39 records each)", pushMedian * 39, pushMedian * push.length / 1e6, pushMedian * 39 / rawMedian);
       System.out.printf(Locale.ROOT, "  CPU per record, mean of rounds: raw: client %.2f us + broker %.2f us; native: client and ingest %.2f us + broker %.2f us%n",
           rawCpu[0] * 1e6 / records, rawCpu[1] * 1e6 / records, natCpu[0] * 1e6 / records, natCpu[1] * 1e6 / records);
+      final long measured = records * ROUNDS;
+      System.out.println("  where the CPU went, us per record, by thread group (the JIT compilers are 'CN CompilerThre'):");
+      System.out.println("    raw: client JVM: " + ThreadCpu.perRecord(rawClient, measured, 6));
+      System.out.println("         broker: " + ThreadCpu.perRecord(rawBroker, measured, 6));
+      System.out.println("    native: ingest JVM: " + ThreadCpu.perRecord(natIngest, measured, 6));
+      System.out.println("            broker: " + ThreadCpu.perRecord(natBroker, measured, 6));
       assertThat(natMedian).isPositive();
     }
+  }
+
+  /**
+   * The first batches cut into uploads of {@link #SMALL_UPLOAD} records, for the warm-up only: the
+   * code that runs once per request (HTTP, routing, transactions) reaches the JIT's thresholds
+   * after thousands of requests, and a round of {@link #BATCHES} large uploads takes a minute to
+   * send that many, while the per-record code is long compiled.
+   */
+  private static List<byte[]> smallUploads(final List<byte[]> batches) {
+    final List<byte[]> small = new ArrayList<>();
+    for (final byte[] batch : batches.subList(0, 20)) {
+      final String[] lines = new String(batch, StandardCharsets.UTF_8).split("\n");
+      for (int from = 0; from < lines.length; from += SMALL_UPLOAD) {
+        small.add((String.join("\n", Arrays.asList(lines).subList(from, Math.min(lines.length, from + SMALL_UPLOAD))) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return small;
   }
 
   private static String site(final int batch) {
