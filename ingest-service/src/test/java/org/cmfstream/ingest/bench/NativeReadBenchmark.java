@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.journal.NativeRecords;
 import org.cmfstream.journal.JournalRecords;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The CPU cost per record of ingest's own work on a native upload, one thread, no I/O: reading
  * (parse, validate, hash) and encoding the batches of {@link IngestBenchmark}, and the hash and the
- * encoding alone. It tells where the time of {@code IngestBenchmark}'s "client and ingest" goes
- * that is not HTTP or Kafka. Not part of {@code verify}: run it with
+ * encoding alone, the encoding beside Avro's own encoder in the same run. It tells where the time
+ * of {@code IngestBenchmark}'s "client and ingest" goes that is not HTTP or Kafka. Not part of {@code verify}: run it with
  *
  * <pre>
  * ./mvnw verify -pl ingest-service -am -Dit.test=NativeReadBenchmark -Dtest=none \
@@ -52,9 +54,23 @@ class NativeReadBenchmark {
         sample.forEach(r -> JournalCodec.instance().encode(r));
       }
     }, records);
+    final BinaryMessageEncoder<JournalRecord> avro = new BinaryMessageEncoder<>(SpecificData.getForClass(JournalRecord.class), JournalRecord.getClassSchema());
+    final double avroUs = median(() -> {
+      for (int b = 0; b < BATCHES; b++) {
+        sample.forEach(r -> encodeWithAvro(avro, r));
+      }
+    }, records);
     System.out.printf(Locale.ROOT, "native read, one thread, median of %d rounds of %d records: read (parse, validate, hash) %.2f us, of which hash %.2f us;"
-        + " encode %.2f us per record%n", ROUNDS, records, readUs, hashUs, encodeUs);
+        + " encode %.2f us per record (Avro's own BinaryMessageEncoder: %.2f us, %.1fx)%n", ROUNDS, records, readUs, hashUs, encodeUs, avroUs, avroUs / encodeUs);
     assertThat(sample).hasSize(IngestBenchmark.BATCH_SIZE);
+  }
+
+  private static void encodeWithAvro(final BinaryMessageEncoder<JournalRecord> avro, final JournalRecord record) {
+    try {
+      avro.encode(record);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static List<JournalRecord> read(final byte[] body) {

@@ -16,6 +16,8 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.cmfstream.avro.ArtifactFact;
+import org.cmfstream.avro.BarrierMark;
+import org.cmfstream.avro.EntityChange;
 import org.cmfstream.avro.BatchBarrier;
 import org.cmfstream.avro.Direction;
 import org.cmfstream.avro.EntityKind;
@@ -26,6 +28,7 @@ import org.cmfstream.avro.MetricPoint;
 import org.cmfstream.avro.PipelineFact;
 import org.cmfstream.avro.PropertyChange;
 import org.cmfstream.avro.StageFact;
+import org.cmfstream.avro.StampedValue;
 import org.cmfstream.journal.JournalRecords;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,50 @@ class SingleObjectCodecTest {
       assertThat(ours).isEqualTo(bytes(AVRO.encode(record)));
       assertThat(JournalCodec.instance().decode(ours).toString()).isEqualTo(record.toString());
     }
+  }
+
+  @Test
+  void shouldWriteTheBytesOfAvrosEncoderForEntityChanges() throws Exception {
+    // given: entity states with every map, array, union and nested record the schema has
+    final BinaryMessageEncoder<EntityChange> avro = new BinaryMessageEncoder<>(SpecificData.getForClass(EntityChange.class), EntityChange.getClassSchema());
+    final Random random = new Random(12);
+    for (int i = 0; i < 300; i++) {
+      final Map<String, List<Object>> facts = new HashMap<>();
+      final Map<String, StampedValue> properties = new HashMap<>();
+      final Map<String, List<String>> sets = new HashMap<>();
+      final Map<String, Long> earliest = new HashMap<>();
+      for (int k = random.nextInt(6); k > 0; k--) {
+        final List<Object> values = new ArrayList<>();
+        for (int v = random.nextInt(3); v >= 0; v--) {
+          values.add(scalar(random));
+        }
+        facts.put("f" + k, values);
+        properties.put("p" + k + "é", StampedValue.newBuilder().setValue(scalar(random)).setEventTime(random.nextLong()).setSite("s")
+            .setSeq(random.nextInt(Integer.MAX_VALUE)).setHash("h" + k).build());
+        sets.put("s" + k, random.nextBoolean() ? List.of() : List.of("a", "b🚀"));
+        earliest.put("e" + k, -random.nextLong());
+      }
+      final BarrierMark barrier = random.nextBoolean() ? null
+          : BarrierMark.newBuilder().setUpload("u" + i).setSite("s").setPartition(random.nextInt(64) - 2).setPartitions(64)
+              .setRecords(random.nextLong()).setFresh(i).setDuplicates(-i).setConflicts(0).build();
+      final EntityChange change = EntityChange.newBuilder().setKey("artifact/" + i).setKind("artifact").setFacts(facts).setProperties(properties)
+          .setSets(sets).setEarliest(earliest).setBarrier(barrier).build();
+
+      // when
+      final byte[] ours = JournalCodec.entities().encode(change);
+
+      // then
+      assertThat(ours).isEqualTo(bytes(avro.encode(change)));
+      assertThat(JournalCodec.entities().decode(ours)).isEqualTo(change);
+    }
+  }
+
+  @Test
+  void shouldRefuseANullWhereTheSchemaHasNone() {
+    final JournalRecord record = JournalRecords.of("edge-1", 1L, Instant.EPOCH, "u", PipelineFact.newBuilder().setName("p").build());
+    record.setSite(null);
+
+    assertThatThrownBy(() -> JournalCodec.instance().encode(record)).isInstanceOf(NullPointerException.class).hasMessageContaining("JournalRecord.site");
   }
 
   @Test
