@@ -326,50 +326,44 @@ final class CanonicalBytes {
     return out.toString();
   }
 
-  /** A string as CanonicalForm writes it, then encoded as String.getBytes(UTF_8) would. */
+  /**
+   * A string as CanonicalForm writes it, then encoded as String.getBytes(UTF_8) would. The escapes
+   * are all of ASCII characters, and every byte of a multi-byte UTF-8 sequence is 0x80 or above, so
+   * escaping the UTF-8 bytes one by one gives the same bytes as encoding the escaped text; and the
+   * JDK encodes a lone surrogate as {@code ?} either way. So the JDK encodes (a copy of the string's
+   * bytes, for the ASCII strings nearly all facts are), and only the bytes below 0x20, 0x7f, {@code
+   * "} and {@code \} are looked at again.
+   */
   private void writeString(final String s) {
-    final int n = s.length();
-    // At most 6 bytes per char (an escape), plus the quotes.
+    final byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    final int n = utf8.length;
+    // At most 6 bytes per byte (an escape), plus the quotes.
     ensure(n * 6 + 2);
     final byte[] b = buf;
     int at = len;
     b[at++] = '"';
+    int run = 0;
     for (int i = 0; i < n; i++) {
-      final char c = s.charAt(i);
-      if (c < 0x80) {
-        if (c == '"' || c == '\\') {
-          b[at++] = '\\';
-          b[at++] = (byte) c;
-        } else if (c < 0x20 || c == 0x7f) {
-          b[at++] = '\\';
-          b[at++] = 'u';
-          b[at++] = '0';
-          b[at++] = '0';
-          b[at++] = HEX[c >> 4];
-          b[at++] = HEX[c & 0xf];
-        } else {
-          b[at++] = (byte) c;
-        }
-      } else if (c < 0x800) {
-        b[at++] = (byte) (0xc0 | (c >> 6));
-        b[at++] = (byte) (0x80 | (c & 0x3f));
-      } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          final int cp = Character.toCodePoint(c, s.charAt(++i));
-          b[at++] = (byte) (0xf0 | (cp >> 18));
-          b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-          b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-          b[at++] = (byte) (0x80 | (cp & 0x3f));
-        } else {
-          // What the JDK's UTF-8 encoder puts for a lone surrogate.
-          b[at++] = '?';
-        }
+      final int c = utf8[i];
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f || c < 0) {
+        continue;
+      }
+      System.arraycopy(utf8, run, b, at, i - run);
+      at += i - run;
+      run = i + 1;
+      b[at++] = '\\';
+      if (c == '"' || c == '\\') {
+        b[at++] = (byte) c;
       } else {
-        b[at++] = (byte) (0xe0 | (c >> 12));
-        b[at++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-        b[at++] = (byte) (0x80 | (c & 0x3f));
+        b[at++] = 'u';
+        b[at++] = '0';
+        b[at++] = '0';
+        b[at++] = HEX[c >> 4];
+        b[at++] = HEX[c & 0xf];
       }
     }
+    System.arraycopy(utf8, run, b, at, n - run);
+    at += n - run;
     b[at++] = '"';
     len = at;
   }

@@ -70,6 +70,23 @@ class CanonicalBytesTest {
         assertSameAsText(value);
       }
     }
+
+    @Test
+    void shouldWriteRandomStringsAsTheTextWhateverTheirCharacters() {
+      // given: strings mixing ASCII (escapes among them), Latin-1, the BMP, pairs and lone surrogates
+      final Random random = new Random(20261202L);
+      final char[] pool = {'a', 'Z', '0', ' ', '"', '\\', '/', '\u0000', '\n', '\u001f', '\u007f', '\u0080', '\u00e9', '\u00ff', '\u0100', '\u07ff', '\u0800',
+          '\ud7ff', '\ud800', '\udbff', '\udc00', '\udfff', '\ue000', '\uffff'};
+      for (int i = 0; i < 5_000; i++) {
+        final StringBuilder s = new StringBuilder();
+        final int length = random.nextInt(40);
+        for (int k = 0; k < length; k++) {
+          s.append(random.nextInt(3) == 0 ? (char) random.nextInt(0x10000) : pool[random.nextInt(pool.length)]);
+        }
+        // when, then
+        assertSameAsText(s.toString());
+      }
+    }
   }
 
   @Nested
