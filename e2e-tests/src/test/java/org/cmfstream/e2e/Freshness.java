@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.cmfstream.journal.Topics;
 
@@ -38,6 +39,9 @@ final class Freshness {
    * The topics a marker passes on its way to PostgreSQL, each labelled with the hop whose commit
    * makes it visible there (the repartition topic is the replay's, under its default application id).
    */
+  /** Measurements made so far in this JVM: each has its own site and markers. */
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
   private static final Map<String, String> HOPS = orderedMap(
       "journal: ingest's transaction committed", Topics.JOURNAL.name(),
       "by entity: replay's validating sub-topology committed", "cmf-stream-replay-by-entity-repartition",
@@ -74,6 +78,10 @@ final class Freshness {
     final List<Double> done = Collections.synchronizedList(new ArrayList<>());
     final Map<String, long[]> times = new ConcurrentHashMap<>();
     final ScheduledExecutorService uploader = Executors.newSingleThreadScheduledExecutor();
+    // Each measurement of a run uploads as a site of its own, with markers of its own: a second one
+    // must not re-send the first one's records, which would be duplicates, queryable at once.
+    final int run = RUNS.incrementAndGet();
+    final String site = run == 1 ? "fresh-site" : "fresh-site-" + run;
     final long[] seq = {0};
     final int[] sent = {0};
     uploader.scheduleAtFixedRate(() -> {
@@ -81,7 +89,7 @@ final class Freshness {
         return;
       }
       final int n = sent[0]++;
-      final String marker = marker(n);
+      final String marker = marker(run, n);
       final StringBuilder body = new StringBuilder();
       for (int i = 0; i < perUpload - 1; i++) {
         body.append("{\"seq\":").append(++seq[0]).append(",\"kind\":\"property\",\"fact\":{\"entity\":\"EXECUTION\",\"id\":\"fresh-e")
@@ -92,7 +100,7 @@ final class Freshness {
       final long start = System.nanoTime();
       pending.put(n, start);
       try {
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(cmf.frontDoor("/api/v1/sites/fresh-site/journal"))
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(cmf.frontDoor("/api/v1/sites/" + site + "/journal"))
             .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -111,14 +119,14 @@ final class Freshness {
       // are replayed in order, so this asks little of query-service (a poll per marker would load
       // it as much as the replay it measures), and a marker seen late is only measured as slower.
       for (final Map.Entry<Integer, Long> p : pending.entrySet()) {
-        final HttpResponse<Void> r = http.send(HttpRequest.newBuilder(query.resolve("/api/v1/artifacts/" + marker(p.getKey()) + "/metadata")).build(),
+        final HttpResponse<Void> r = http.send(HttpRequest.newBuilder(query.resolve("/api/v1/artifacts/" + marker(run, p.getKey()) + "/metadata")).build(),
             HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() != 200) {
           break;
         }
         final long now = System.nanoTime();
         done.add((now - p.getValue()) / 1e6);
-        times.computeIfPresent(marker(p.getKey()), (m, t) -> new long[] {t[0], t[1], now});
+        times.computeIfPresent(marker(run, p.getKey()), (m, t) -> new long[] {t[0], t[1], now});
         pending.remove(p.getKey());
       }
       // Poll every 5 ms: finer than the figures measured, and it leaves the two cores to the system.
@@ -162,8 +170,9 @@ final class Freshness {
         .forEach(row -> System.out.println("  " + Arrays.stream(row).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList()));
   }
 
-  private static String marker(final int n) {
-    return String.format(Locale.ROOT, "f%031x", n);
+  /** The marker artifact's uri: 'f' and 31 hex digits, as FreshnessHops looks for them. */
+  private static String marker(final int run, final int n) {
+    return String.format(Locale.ROOT, "f%07x%024x", run, n);
   }
 
   /** The {@code q} quantile of sorted samples. */

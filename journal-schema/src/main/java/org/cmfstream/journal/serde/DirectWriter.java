@@ -90,9 +90,10 @@ final class DirectWriter {
         };
       }
       case STRING -> (v, out) -> out.writeString((CharSequence) nonNull(v, path));
-      case LONG -> (v, out) -> out.writeLong((Long) nonNull(v, path));
-      case INT -> (v, out) -> out.writeInt((Integer) nonNull(v, path));
-      case DOUBLE -> (v, out) -> out.writeDouble((Double) nonNull(v, path));
+      // Any Number, as Avro's writer takes it.
+      case LONG -> (v, out) -> out.writeLong(((Number) nonNull(v, path)).longValue());
+      case INT -> (v, out) -> out.writeInt(((Number) nonNull(v, path)).intValue());
+      case DOUBLE -> (v, out) -> out.writeDouble(((Number) nonNull(v, path)).doubleValue());
       case BOOLEAN -> (v, out) -> out.writeByte((Boolean) nonNull(v, path) ? 1 : 0);
       case NULL -> (v, out) -> {
         if (v != null) {
