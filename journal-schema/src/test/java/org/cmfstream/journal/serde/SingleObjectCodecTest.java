@@ -94,6 +94,19 @@ class SingleObjectCodecTest {
   }
 
   @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void shouldTakeAnyNumberForALongAsAvroDoes() throws Exception {
+    // given: an int where the schema has a long, as a caller's raw map may hold one
+    final BinaryMessageEncoder<EntityChange> avro = new BinaryMessageEncoder<>(SpecificData.getForClass(EntityChange.class), EntityChange.getClassSchema());
+    final Map earliest = new HashMap<>();
+    earliest.put("created", 42);
+    final EntityChange change = EntityChange.newBuilder().setKey("k").setKind("artifact").setEarliest(earliest).build();
+
+    // when, then
+    assertThat(JournalCodec.entities().encode(change)).isEqualTo(bytes(avro.encode(change)));
+  }
+
+  @Test
   void shouldRefuseANullWhereTheSchemaHasNone() {
     final JournalRecord record = JournalRecords.of("edge-1", 1L, Instant.EPOCH, "u", PipelineFact.newBuilder().setName("p").build());
     record.setSite(null);
