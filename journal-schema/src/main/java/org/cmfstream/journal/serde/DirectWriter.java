@@ -27,7 +27,9 @@ import org.apache.avro.util.Utf8;
  * <p>It knows the types the cmf-stream schemas use: records, maps, arrays, unions, strings,
  * longs, ints, doubles, booleans, null, enums, and {@code timestamp-millis} longs (written from an
  * {@link Instant}); it refuses any other schema when built. A union takes the branch Avro's own
- * resolution picks for the value's Java type. {@code SingleObjectCodecTest} holds its bytes equal
+ * resolution picks for the value's Java type; the classes Avro would write as their text in a
+ * string branch (BigDecimal, URI, File and the like) are refused instead, as nothing here makes
+ * them. {@code SingleObjectCodecTest} holds its bytes equal
  * to Avro's encoder's for every kind of record and value.
  */
 final class DirectWriter {
@@ -67,7 +69,8 @@ final class DirectWriter {
           out.writeCount(map.size());
           int written = 0;
           for (final Map.Entry<?, ?> e : map.entrySet()) {
-            out.writeString((CharSequence) nonNull(e.getKey(), path + " key"));
+            // A key is written as its text, whatever its class, as Avro's writer does.
+            out.writeString(nonNull(e.getKey(), path + " key").toString());
             values.write(e.getValue(), out);
             written++;
           }

@@ -107,6 +107,19 @@ class SingleObjectCodecTest {
   }
 
   @Test
+  void shouldWriteUtf8ValuesAndNaNsOfAnyBitsAsAvroDoes() throws Exception {
+    // given: an Avro Utf8 string and a NaN that is not Java's canonical one, in property maps
+    final Map<String, Object> properties = new HashMap<>();
+    properties.put("text", new org.apache.avro.util.Utf8("café 🚀"));
+    properties.put("nan", Double.longBitsToDouble(0x7ff8_0000_0000_0001L));
+    final JournalRecord record = JournalRecords.of("edge-1", 1L, Instant.EPOCH, "u",
+        ArtifactFact.newBuilder().setUri("u").setType("t").setName("n").setProperties(properties).build());
+
+    // when, then
+    assertThat(JournalCodec.instance().encode(record)).isEqualTo(bytes(AVRO.encode(record)));
+  }
+
+  @Test
   void shouldRefuseANullWhereTheSchemaHasNone() {
     final JournalRecord record = JournalRecords.of("edge-1", 1L, Instant.EPOCH, "u", PipelineFact.newBuilder().setName("p").build());
     record.setSite(null);
