@@ -32,6 +32,7 @@ class Neo4jDriverFactory {
         Config.builder()
             .withMaxConnectionPoolSize(settings.maxConnectionPoolSize())
             .withConnectionTimeout(Math.max(1, settings.healthTimeout().toSeconds()), TimeUnit.SECONDS)
+            .withMaxTransactionRetryTime(settings.maxRetryTime().toMillis(), TimeUnit.MILLISECONDS)
             .build();
     return GraphDatabase.driver(settings.uri(), auth, config);
   }

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param password the password, or none
  * @param maxConnectionPoolSize the driver's pool size
  * @param healthTimeout how long the health check waits for an answer
+ * @param maxRetryTime how long the driver retries a managed transaction that failed transiently
+ *     (the driver's own default is 30 s); a service answering requests wants an answer sooner
  */
 @ConfigurationProperties("cmfstream.neo4j")
 public record Neo4jSettings(
@@ -25,7 +27,8 @@ public record Neo4jSettings(
     @Nullable String username,
     @Nullable String password,
     @Bindable(defaultValue = "50") int maxConnectionPoolSize,
-    @Bindable(defaultValue = "3s") Duration healthTimeout) {
+    @Bindable(defaultValue = "3s") Duration healthTimeout,
+    @Bindable(defaultValue = "30s") Duration maxRetryTime) {
 
   @Override
   public String toString() {
