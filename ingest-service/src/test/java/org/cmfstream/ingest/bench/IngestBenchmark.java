@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
  * Ingest throughput over loopback, beside its baseline: a raw kafka-clients producer sending the
  * same journal records (same keys, same Avro bytes, same producer settings) to the same broker
  * in the same run. Prints records/s and MB/s for native uploads, cmf pushes and the raw producer:
- * after three warm-up rounds of each, the median of five rounds, and the ratio to the raw producer. Not part of {@code verify}: run
- * it with
+ * after the warm-up, the median of five rounds, the ratio to the raw producer, and where each
+ * side's CPU went by thread group ({@link ThreadCpu}). Not part of {@code verify}: run it with
  *
  * <pre>
  * ./mvnw verify -pl ingest-service -am -Dit.test=IngestBenchmark -Dtest=none \
@@ -53,9 +53,10 @@ import org.junit.jupiter.api.Test;
  * <p>Both sides are measured warm, as they run in production: ingest's producers are pooled and
  * live as long as the service, so the raw producer too is made once and sends every round (it
  * was once made and closed in each round, which charged the baseline its start-up and shutdown).
- * The warm-up is three rounds, not one: after one, native rounds still rose from round to round
- * while the JIT compiled the server's path, so the median was taken from a server still warming
- * up. {@code -Dbench.warmup=<rounds>} and {@code -Dbench.senders=<uploads at once>} change them.
+ * The warm-up lasts until the JIT compilers of ingest and the broker take under 3% of a native
+ * round's CPU (at least three rounds, at most 25): after three fixed rounds they still took 20-40%,
+ * so the median was taken from a server still compiling. {@code -Dbench.warmup=<rounds>}, {@code
+ * -Dbench.max-warmup=<rounds>} and {@code -Dbench.senders=<uploads at once>} change them.
  */
 class IngestBenchmark {
 
@@ -175,8 +176,8 @@ class IngestBenchmark {
   /**
    * The first batches cut into uploads of {@link #SMALL_UPLOAD} records, for the warm-up only: the
    * code that runs once per request (HTTP, routing, transactions) reaches the JIT's thresholds
-   * after thousands of requests, and a round of {@link #BATCHES} large uploads takes a minute to
-   * send that many, while the per-record code is long compiled.
+   * after thousands of requests, while a round sends {@link #BATCHES}; the per-record code is
+   * compiled long before.
    */
   private static List<byte[]> smallUploads(final List<byte[]> batches) {
     final List<byte[]> small = new ArrayList<>();
