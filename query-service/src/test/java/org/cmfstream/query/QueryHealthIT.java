@@ -13,12 +13,15 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
 import org.cmfstream.testing.HealthResponse;
+import org.cmfstream.testing.ProjectionSchema;
 import org.cmfstream.testing.ServiceProperties;
+import org.cmfstream.testing.SharedLocalStack;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -66,6 +69,8 @@ class QueryHealthIT {
 
     @Override
     public Map<String, String> getProperties() {
+      // The pipelines route reads the projection: its tables must exist when this class runs alone.
+      ProjectionSchema.migrate(SharedLocalStack.endpoints());
       final Map<String, String> p = new HashMap<>(ServiceProperties.ofSharedStack());
       // Port 1 on loopback: nothing listens there, the connection is refused at once.
       p.put("cmfstream.neo4j.uri", "bolt://127.0.0.1:1");
@@ -102,6 +107,39 @@ class QueryHealthIT {
       // and: what needs the graph says so, with a 503 to retry, not a 500
       assertThat(lineage.getStatus().getCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
       assertThat(lineage.getResponse().getHeaders().get("Retry-After")).isNotNull();
+    }
+  }
+
+  @Nested
+  @MicronautTest
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WithPostgresUnreachable implements TestPropertyProvider {
+
+    @Inject
+    EmbeddedServer server;
+
+    @Override
+    public Map<String, String> getProperties() {
+      final Map<String, String> p = new HashMap<>(ServiceProperties.ofSharedStack());
+      // Port 1 on loopback: nothing listens there, the connection is refused at once.
+      p.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:1/postgres");
+      return p;
+    }
+
+    @Test
+    void shouldAnswerAReadOfThePostgresProjectionWith503WithinSeconds() throws Exception {
+      // given: a client that gives up after 15 s, well under the pool's default wait of 30 s
+      final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      final java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.getURI() + "/api/v1/pipelines")).timeout(java.time.Duration.ofSeconds(15)).build();
+
+      // when
+      final java.net.http.HttpResponse<String> response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+
+      // then: a 503 to retry, not a 500, and not a request held until the client gives up
+      assertThat(response.statusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.getCode());
+      assertThat(response.headers().firstValue("Retry-After")).isPresent();
+      assertThat(response.body()).contains("store-unavailable");
     }
   }
 }
