@@ -46,10 +46,17 @@ final class BenchWorkload {
 
   final int runs;
   final int pipelines;
+  /** The index of the first pipeline: workloads with pipelines of their own share no entity but the sites' environments. */
+  final int firstPipeline;
 
   BenchWorkload(final int runs, final int pipelines) {
+    this(runs, pipelines, 0);
+  }
+
+  BenchWorkload(final int runs, final int pipelines, final int firstPipeline) {
     this.runs = runs;
     this.pipelines = pipelines;
+    this.firstPipeline = firstPipeline;
   }
 
 
@@ -89,7 +96,7 @@ final class BenchWorkload {
       final int perPipeline = runs / pipelines;
       final long base = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
       final List<Future<RecordMetadata>> barriers = new ArrayList<>();
-      for (int p = 0; p < pipelines; p++) {
+      for (int p = firstPipeline; p < firstPipeline + pipelines; p++) {
         final String site = site(p);
         final String upload = upload(p);
         final List<IndexedRecord> bodies = new ArrayList<>();
@@ -166,7 +173,7 @@ final class BenchWorkload {
   }
 
   boolean allApplied(final RunningCmfStream cmf) throws IOException, InterruptedException {
-    for (int p = pipelines - 1; p >= 0; p--) {
+    for (int p = firstPipeline + pipelines - 1; p >= firstPipeline; p--) {
       if (!cmf.get("/api/v1/receipts/" + upload(p)).body().contains("\"status\":\"APPLIED\"")) {
         return false;
       }

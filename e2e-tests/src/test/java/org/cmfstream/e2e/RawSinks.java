@@ -49,6 +49,20 @@ final class RawSinks {
     }
   }
 
+  /** The rows of the projection tables the raw sinks copy. */
+  static long rows(final String jdbc) throws Exception {
+    long rows = 0;
+    try (Connection pg = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = pg.createStatement()) {
+      for (final String table : List.of("executions", "artifacts", "events")) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+          rs.next();
+          rows += rs.getLong(1);
+        }
+      }
+    }
+    return rows;
+  }
+
   /** Copies of the projection tables filled from the replay's rows, batched; returns the rows written. */
   static long postgres(final Connection pg) throws Exception {
     long rows = 0;

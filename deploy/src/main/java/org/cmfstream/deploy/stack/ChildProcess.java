@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class ChildProcess implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+
+  /**
+   * The environment variable of options added to every child JVM, after its own: for a diagnostic
+   * run, e.g. a profiler agent writing {@code /tmp/profile-{name}.collapsed}.
+   */
+  public static final String EXTRA_OPTIONS = "CMFSTREAM_CHILD_JVM_OPTIONS";
 
   private final String name;
   private final Process process;
@@ -64,12 +71,21 @@ public final class ChildProcess implements AutoCloseable {
     final List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    command.addAll(extraOptions(System.getenv(EXTRA_OPTIONS), name));
     command.add("-Xlog:gc:file=" + log.resolveSibling(name + "-gc.log") + ":time,uptime:filecount=2,filesize=10m");
     command.add("-cp");
     command.add(classPath);
     command.add(mainClass);
     command.addAll(args);
     return start(name, command, env, log, stopTimeout);
+  }
+
+  /** {@code options} split at white space, each {@code {name}} replaced by the child's name; none if blank. */
+  static List<String> extraOptions(final String options, final String name) {
+    if (options == null || options.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(options.strip().split("\\s+")).map(o -> o.replace("{name}", name)).toList();
   }
 
   static ChildProcess start(
