@@ -183,7 +183,7 @@ final class DirectWriter {
     static Kind of(final Object v) {
       if (v == null) {
         return NULL;
-      } else if (v instanceof String || v instanceof Utf8 || v instanceof CharSequence) {
+      } else if (v instanceof CharSequence) {
         return STRING;
       } else if (v instanceof Long) {
         return LONG;
@@ -236,10 +236,6 @@ final class DirectWriter {
 
     void reset() {
       len = 0;
-    }
-
-    int length() {
-      return len;
     }
 
     int capacity() {
