@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.cmfstream.testing.ThreadCpu;
 
 /**
  * Resident memory and CPU time of each part of a running cmf-stream, from {@code /proc}: each
@@ -49,6 +50,18 @@ final class ProcessStats {
       cpu.merge(e.getKey() == launcher ? "launcher" : part(e.getKey()), e.getValue(), Double::sum);
     }
     return cpu;
+  }
+
+  /** CPU used so far by each Java part's threads ({@link ThreadCpu}), by part; PostgreSQL and the launcher are left out. */
+  static Map<String, ThreadCpu.Snapshot> threadCpu(final RunningCmfStream cmf) throws IOException {
+    final Map<String, ThreadCpu.Snapshot> threads = new TreeMap<>();
+    for (final long pid : cmf.processes()) {
+      final String part = part(pid);
+      if (!part.startsWith("postgres") && !part.equals("other") && !part.equals("gone")) {
+        threads.put(part, ThreadCpu.of(pid));
+      }
+    }
+    return threads;
   }
 
   /**

@@ -36,6 +36,7 @@ import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.JournalCodec;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
+import org.cmfstream.testing.ThreadCpu;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright the cmf-stream authors
-package org.cmfstream.ingest.bench;
+package org.cmfstream.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,13 +17,13 @@ import java.util.stream.Stream;
  * are {@code CN CompilerThreN}; {@code /proc} cuts names to 15 characters). Says where a process
  * spent its CPU between two snapshots: in the service's own threads, in the JIT compiler, in GC.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
 
   /** Clock ticks (10 ms) by thread group, at one moment. */
-  record Snapshot(Map<String, Long> ticks) {
+  public record Snapshot(Map<String, Long> ticks) {
 
     /** What each thread group used since {@code earlier}; threads that ended meanwhile are not counted. */
-    Map<String, Long> since(final Snapshot earlier) {
+    public Map<String, Long> since(final Snapshot earlier) {
       final Map<String, Long> used = new HashMap<>();
       ticks.forEach((group, now) -> used.put(group, Math.max(0, now - earlier.ticks.getOrDefault(group, 0L))));
       return used;
@@ -32,7 +32,7 @@ final class ThreadCpu {
 
   private ThreadCpu() {}
 
-  static Snapshot of(final long pid) {
+  public static Snapshot of(final long pid) {
     final Map<String, Long> ticks = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       tasks.forEach(task -> {
@@ -55,21 +55,21 @@ final class ThreadCpu {
   }
 
   /** Whether a thread group is the JIT compiler's (C1 and C2 threads, and the code sweeper). */
-  static boolean isJit(final String group) {
+  public static boolean isJit(final String group) {
     return group.contains("CompilerThre") || group.startsWith("Sweeper");
   }
 
   /** The ticks of the JIT compiler among {@code used}. */
-  static long jit(final Map<String, Long> used) {
+  public static long jit(final Map<String, Long> used) {
     return used.entrySet().stream().filter(e -> isJit(e.getKey())).mapToLong(Map.Entry::getValue).sum();
   }
 
-  static long total(final Map<String, Long> used) {
+  public static long total(final Map<String, Long> used) {
     return used.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** The busiest thread groups of {@code used}, as microseconds per record, on one line. */
-  static String perRecord(final Map<String, Long> used, final long records, final int top) {
+  public static String perRecord(final Map<String, Long> used, final long records, final int top) {
     final StringBuilder out = new StringBuilder();
     used.entrySet().stream()
         .filter(e -> e.getValue() > 0)
