@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.cmfstream.avro.JournalRecord;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The CPU cost per record of ingest's own work on a native upload, one thread, no I/O: reading
  * (parse, validate, hash) and encoding the batches of {@link IngestBenchmark}, and the hash and the
- * encoding alone, the encoding beside Avro's own encoder in the same run. It tells where the time
+ * encoding alone, the encoding beside Avro's own encoder in the same run (and, for the replay,
+ * the decoding beside Avro's decoder). It tells where the time
  * of {@code IngestBenchmark}'s "client and ingest" goes that is not HTTP or Kafka. Not part of {@code verify}: run it with
  *
  * <pre>
@@ -60,14 +62,36 @@ class NativeReadBenchmark {
         sample.forEach(r -> encodeWithAvro(avro, r));
       }
     }, records);
+    // Decoding is the replay's, not ingest's: measured here beside Avro's decoder as encoding is.
+    final List<byte[]> encoded = sample.stream().map(JournalCodec.instance()::encode).toList();
+    final double decodeUs = median(() -> {
+      for (int b = 0; b < BATCHES; b++) {
+        encoded.forEach(JournalCodec.instance()::decode);
+      }
+    }, records);
+    final BinaryMessageDecoder<JournalRecord> avroDecoder = new BinaryMessageDecoder<>(SpecificData.getForClass(JournalRecord.class), JournalRecord.getClassSchema());
+    final double avroDecodeUs = median(() -> {
+      for (int b = 0; b < BATCHES; b++) {
+        encoded.forEach(bytes -> decodeWithAvro(avroDecoder, bytes));
+      }
+    }, records);
     System.out.printf(Locale.ROOT, "native read, one thread, median of %d rounds of %d records: read (parse, validate, hash) %.2f us, of which hash %.2f us;"
-        + " encode %.2f us per record (Avro's own BinaryMessageEncoder: %.2f us, %.1fx)%n", ROUNDS, records, readUs, hashUs, encodeUs, avroUs, avroUs / encodeUs);
+        + " encode %.2f us per record (Avro's own BinaryMessageEncoder: %.2f us, %.1fx); decode %.2f us (Avro's BinaryMessageDecoder: %.2f us, %.1fx)%n",
+        ROUNDS, records, readUs, hashUs, encodeUs, avroUs, avroUs / encodeUs, decodeUs, avroDecodeUs, avroDecodeUs / decodeUs);
     assertThat(sample).hasSize(IngestBenchmark.BATCH_SIZE);
   }
 
   private static void encodeWithAvro(final BinaryMessageEncoder<JournalRecord> avro, final JournalRecord record) {
     try {
       avro.encode(record);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void decodeWithAvro(final BinaryMessageDecoder<JournalRecord> avro, final byte[] bytes) {
+    try {
+      avro.decode(bytes);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

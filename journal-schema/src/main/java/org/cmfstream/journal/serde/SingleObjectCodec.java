@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -43,6 +44,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   private final List<Schema> history;
   private final byte[] header;
   private final DirectWriter writer;
+  private final DirectReader reader;
   private final BinaryMessageDecoder<T> decoder;
 
   /**
@@ -58,6 +60,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     history.forEach(store::addSchema);
     header = header(current);
     writer = new DirectWriter(current);
+    reader = new DirectReader(current, model);
     decoder = new BinaryMessageDecoder<>(model, current, store);
   }
 
@@ -97,12 +100,17 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   }
 
   /**
-   * Decodes a record written with the current or any released schema.
+   * Decodes a record written with the current or any released schema: the current one by a {@link
+   * DirectReader}, any other through Avro's decoder, which resolves it to the current schema.
    *
    * @throws JournalDecodingException if the bytes are not such a record
    */
+  @SuppressWarnings("unchecked")
   public T decode(final byte[] bytes) {
     try {
+      if (Arrays.equals(bytes, 0, Math.min(header.length, bytes.length), header, 0, header.length)) {
+        return (T) reader.read(bytes, header.length);
+      }
       return decoder.decode(bytes);
     } catch (MissingSchemaException e) {
       throw new JournalDecodingException("written with a schema this version does not know: " + e.getMessage(), e);
