@@ -170,9 +170,12 @@ final class Freshness {
         .forEach(row -> System.out.println("  " + Arrays.stream(row).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toList()));
   }
 
-  /** The marker artifact's uri: 'f' and 31 hex digits, as FreshnessHops looks for them. */
-  private static String marker(final int run, final int n) {
-    return String.format(Locale.ROOT, "f%07x%024x", run, n);
+  /**
+   * The marker artifact's uri: 'f', 20 zeros (the prefix {@link FreshnessHops} looks for), then the
+   * run and the upload in 11 hex digits.
+   */
+  static String marker(final int run, final int n) {
+    return String.format(Locale.ROOT, "f%020x%03x%08x", 0, run, n);
   }
 
   /** The {@code q} quantile of sorted samples. */

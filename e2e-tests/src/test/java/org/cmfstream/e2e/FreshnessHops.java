@@ -87,7 +87,8 @@ final class FreshnessHops implements AutoCloseable {
     return seen.get(topics.get(hop)).get(marker);
   }
 
-  private static String marker(final byte[] key, final byte[] value) {
+  /** The marker in a record's key, or else in its value; null if neither holds one. */
+  static String marker(final byte[] key, final byte[] value) {
     final String inKey = find(key);
     return inKey != null ? inKey : find(value);
   }
