@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -46,39 +47,28 @@ class NativeReadBenchmark {
     final List<JournalRecord> sample = read(bodies.get(0));
     final long records = (long) BATCHES * IngestBenchmark.BATCH_SIZE;
     final double readUs = median(() -> bodies.forEach(NativeReadBenchmark::read), records);
-    final double hashUs = median(() -> {
-      for (int b = 0; b < BATCHES; b++) {
-        sample.forEach(r -> JournalRecords.hashOf((IndexedRecord) r.getBody()));
-      }
-    }, records);
-    final double encodeUs = median(() -> {
-      for (int b = 0; b < BATCHES; b++) {
-        sample.forEach(r -> JournalCodec.instance().encode(r));
-      }
-    }, records);
+    final double hashUs = median(everyBatch(sample, r -> JournalRecords.hashOf((IndexedRecord) r.getBody())), records);
+    final double encodeUs = median(everyBatch(sample, JournalCodec.instance()::encode), records);
     final BinaryMessageEncoder<JournalRecord> avro = new BinaryMessageEncoder<>(SpecificData.getForClass(JournalRecord.class), JournalRecord.getClassSchema());
-    final double avroUs = median(() -> {
-      for (int b = 0; b < BATCHES; b++) {
-        sample.forEach(r -> encodeWithAvro(avro, r));
-      }
-    }, records);
+    final double avroUs = median(everyBatch(sample, r -> encodeWithAvro(avro, r)), records);
     // Decoding is the replay's, not ingest's: measured here beside Avro's decoder as encoding is.
     final List<byte[]> encoded = sample.stream().map(JournalCodec.instance()::encode).toList();
-    final double decodeUs = median(() -> {
-      for (int b = 0; b < BATCHES; b++) {
-        encoded.forEach(JournalCodec.instance()::decode);
-      }
-    }, records);
+    final double decodeUs = median(everyBatch(encoded, JournalCodec.instance()::decode), records);
     final BinaryMessageDecoder<JournalRecord> avroDecoder = new BinaryMessageDecoder<>(SpecificData.getForClass(JournalRecord.class), JournalRecord.getClassSchema());
-    final double avroDecodeUs = median(() -> {
-      for (int b = 0; b < BATCHES; b++) {
-        encoded.forEach(bytes -> decodeWithAvro(avroDecoder, bytes));
-      }
-    }, records);
+    final double avroDecodeUs = median(everyBatch(encoded, bytes -> decodeWithAvro(avroDecoder, bytes)), records);
     System.out.printf(Locale.ROOT, "native read, one thread, median of %d rounds of %d records: read (parse, validate, hash) %.2f us, of which hash %.2f us;"
         + " encode %.2f us per record (Avro's own BinaryMessageEncoder: %.2f us, %.1fx); decode %.2f us (Avro's BinaryMessageDecoder: %.2f us, %.1fx)%n",
         ROUNDS, records, readUs, hashUs, encodeUs, avroUs, avroUs / encodeUs, decodeUs, avroDecodeUs, avroDecodeUs / decodeUs);
     assertThat(sample).hasSize(IngestBenchmark.BATCH_SIZE);
+  }
+
+  /** {@code action} on every item of {@code sample}, once for each of the {@link #BATCHES}. */
+  private static <T> Runnable everyBatch(final List<T> sample, final Consumer<T> action) {
+    return () -> {
+      for (int b = 0; b < BATCHES; b++) {
+        sample.forEach(action);
+      }
+    };
   }
 
   private static void encodeWithAvro(final BinaryMessageEncoder<JournalRecord> avro, final JournalRecord record) {
