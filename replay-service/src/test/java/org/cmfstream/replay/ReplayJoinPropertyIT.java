@@ -47,6 +47,8 @@ import org.cmfstream.avro.PropertyChange;
 import org.cmfstream.journal.JournalRecords;
 import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.JournalCodec;
+import org.cmfstream.replay.sink.neo4j.GraphSinkSettings;
+import org.cmfstream.replay.sink.postgres.SinkSettings;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.StoreDump;
@@ -60,6 +62,8 @@ import org.neo4j.driver.Driver;
  * must be equal. Facts overlap on purpose (a few executions and artifacts, events and property
  * changes between them, contradicting immutable facts), so the order really matters if the merge is
  * wrong. Every record keeps its event time wherever it lands in the shuffle, as a resent record does.
+ * Each sink runs three writers, so transactions on different partitions overlap and touch the same
+ * nodes and rows in any order, as on a machine with cores to spare.
  */
 class ReplayJoinPropertyIT {
 
@@ -70,7 +74,11 @@ class ReplayJoinPropertyIT {
     final Map<String, Object> p = new HashMap<>(ServiceProperties.ofSharedStack());
     p.put("cmfstream.replay.application-id", UniqueNames.of("replay-join"));
     p.put("cmfstream.replay.state-dir", "target/replay-join-state");
+    p.put("cmfstream.sink.neo4j.writers", "3");
+    p.put("cmfstream.sink.postgres.writers", "3");
     replay = ApplicationContext.run(p, "test");
+    assertThat(replay.getBean(GraphSinkSettings.class).writers()).isEqualTo(3);
+    assertThat(replay.getBean(SinkSettings.class).writers()).isEqualTo(3);
   }
 
   @AfterContainer

@@ -32,18 +32,28 @@ import org.slf4j.LoggerFactory;
  * When the store fails, the batch is rolled back (by {@link #apply}), the consumer rewinds, and the
  * sink tries again after a pause. Each store has its own consumer group, so a slow or stopped store
  * never holds another back; copies of the replay share each group and so split the partitions.
+ *
+ * <p>A sink runs one or more writers, each a consumer of that group on a thread of its own, so
+ * the group gives them disjoint partitions and their transactions overlap: while one commits,
+ * another builds and sends its batch. A partition belongs to one writer at a time and its offset
+ * is stored by that writer's transaction only, so the contract above holds per partition. A
+ * partition changes hands only when its writer polls again, that is between two transactions.
+ * {@link #apply} and {@link #storedOffsets} are therefore called from several threads at once.
  */
-public abstract class EntitySink implements Runnable {
+public abstract class EntitySink {
 
   private static final Logger LOG = LoggerFactory.getLogger(EntitySink.class);
 
   private final String name;
   private final Duration retryBackoff;
-  private final KafkaConsumer<String, EntityChange> consumer;
-  private final Thread thread;
+  private final List<Writer> writers = new ArrayList<>();
   private volatile boolean running = true;
 
-  protected EntitySink(final String name, final KafkaSettings kafka, final String groupId, final int maxBatch, final Duration retryBackoff) {
+  protected EntitySink(
+      final String name, final KafkaSettings kafka, final String groupId, final int maxBatch, final int writerCount, final Duration retryBackoff) {
+    if (writerCount < 1) {
+      throw new IllegalArgumentException(name + " sink needs at least one writer, not " + writerCount);
+    }
     this.name = name;
     this.retryBackoff = retryBackoff;
     final Properties p = new Properties();
@@ -55,8 +65,9 @@ public abstract class EntitySink implements Runnable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxBatch));
-    consumer = new KafkaConsumer<>(p, new StringDeserializer(), new EntityChangeSerde().deserializer());
-    thread = new Thread(this, name + "-sink");
+    for (int i = 0; i < writerCount; i++) {
+      writers.add(new Writer(new KafkaConsumer<>(p, new StringDeserializer(), new EntityChangeSerde().deserializer()), name + "-sink-" + i));
+    }
   }
 
   /**
@@ -66,7 +77,10 @@ public abstract class EntitySink implements Runnable {
    */
   public record Arrived(EntityChange change, long timestamp) {}
 
-  /** Applies changes and stores {@code nextOffsets} (partition to offset) in one transaction. */
+  /**
+   * Applies changes and stores {@code nextOffsets} (partition to offset) in one transaction. Called
+   * by every writer, concurrently, each with partitions no other writer holds.
+   */
   protected abstract void apply(List<Arrived> changes, Map<Integer, Long> nextOffsets) throws Exception;
 
   /** The offsets the store holds, partition to next offset; empty where it holds none. */
@@ -74,42 +88,54 @@ public abstract class EntitySink implements Runnable {
 
   /** Starts consuming; subclasses call it once their own fields are set. */
   protected final void start() {
-    thread.start();
+    writers.forEach(w -> w.thread.start());
   }
 
-  @Override
-  public void run() {
-    try {
-      consumer.subscribe(List.of(Topics.ENTITIES.name()), new SeekToStoredOffsets());
-      while (running) {
-        final ConsumerRecords<String, EntityChange> records = consumer.poll(Duration.ofMillis(500));
-        if (records.isEmpty()) {
-          continue;
-        }
-        final List<Arrived> changes = new ArrayList<>(records.count());
-        final Map<Integer, Long> next = new HashMap<>();
-        for (final ConsumerRecord<String, EntityChange> r : records) {
-          if (r.value() != null) {
-            changes.add(new Arrived(r.value(), r.timestamp()));
+  /** One consumer of the sink's group and the thread that polls it and applies what it reads. */
+  private final class Writer implements Runnable {
+
+    private final KafkaConsumer<String, EntityChange> consumer;
+    private final Thread thread;
+
+    Writer(final KafkaConsumer<String, EntityChange> consumer, final String threadName) {
+      this.consumer = consumer;
+      this.thread = new Thread(this, threadName);
+    }
+
+    @Override
+    public void run() {
+      try {
+        consumer.subscribe(List.of(Topics.ENTITIES.name()), new SeekToStoredOffsets(consumer));
+        while (running) {
+          final ConsumerRecords<String, EntityChange> records = consumer.poll(Duration.ofMillis(500));
+          if (records.isEmpty()) {
+            continue;
           }
-          next.put(r.partition(), r.offset() + 1);
-        }
-        try {
-          apply(changes, next);
-        } catch (Exception e) {
-          LOG.warn("{} did not take a batch of {} changes; trying again in {}: {}", name, records.count(), retryBackoff, e.toString());
-          for (final TopicPartition partition : records.partitions()) {
-            consumer.seek(partition, records.records(partition).get(0).offset());
+          final List<Arrived> changes = new ArrayList<>(records.count());
+          final Map<Integer, Long> next = new HashMap<>();
+          for (final ConsumerRecord<String, EntityChange> r : records) {
+            if (r.value() != null) {
+              changes.add(new Arrived(r.value(), r.timestamp()));
+            }
+            next.put(r.partition(), r.offset() + 1);
           }
-          pause();
+          try {
+            apply(changes, next);
+          } catch (Exception e) {
+            LOG.warn("{} did not take a batch of {} changes; trying again in {}: {}", name, records.count(), retryBackoff, e.toString());
+            for (final TopicPartition partition : records.partitions()) {
+              consumer.seek(partition, records.records(partition).get(0).offset());
+            }
+            pause();
+          }
         }
+      } catch (WakeupException e) {
+        if (running) {
+          throw e;
+        }
+      } finally {
+        consumer.close(Duration.ofSeconds(5));
       }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
     }
   }
 
@@ -125,8 +151,17 @@ public abstract class EntitySink implements Runnable {
   /** On assignment, continue from the offsets the store committed with its data. */
   private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
 
+    private final KafkaConsumer<String, EntityChange> consumer;
+
+    SeekToStoredOffsets(final KafkaConsumer<String, EntityChange> consumer) {
+      this.consumer = consumer;
+    }
+
     @Override
     public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
       Map<Integer, Long> stored = Map.of();
       try {
         stored = storedOffsets();
@@ -154,10 +189,12 @@ public abstract class EntitySink implements Runnable {
     }
   }
 
-  /** Stops consuming and waits for the sink's thread. */
+  /** Stops consuming and waits for the writers' threads. */
   public void stop() throws InterruptedException {
     running = false;
-    consumer.wakeup();
-    thread.join(10_000);
+    writers.forEach(w -> w.consumer.wakeup());
+    for (final Writer w : writers) {
+      w.thread.join(10_000);
+    }
   }
 }

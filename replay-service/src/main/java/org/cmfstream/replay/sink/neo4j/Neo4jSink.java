@@ -30,7 +30,7 @@ public class Neo4jSink extends EntitySink {
   private volatile boolean constraintsCreated;
 
   public Neo4jSink(final Driver driver, final KafkaSettings kafka, final GraphSinkSettings settings) {
-    super("Neo4j", kafka, settings.groupId(), settings.maxBatch(), settings.retryBackoff());
+    super("Neo4j", kafka, settings.groupId(), settings.maxBatch(), settings.writers(), settings.retryBackoff());
     this.driver = driver;
     start();
   }
@@ -59,7 +59,8 @@ public class Neo4jSink extends EntitySink {
     return stored;
   }
 
-  private void ensureConstraints() {
+  /** Once per sink; writers that race for it wait for the first to finish. */
+  private synchronized void ensureConstraints() {
     if (constraintsCreated) {
       return;
     }

@@ -31,7 +31,7 @@ public class PostgresSink extends EntitySink {
   private final DataSource dataSource;
 
   public PostgresSink(final DataSource dataSource, final KafkaSettings kafka, final SinkSettings settings) {
-    super("PostgreSQL", kafka, settings.groupId(), settings.maxBatch(), settings.retryBackoff());
+    super("PostgreSQL", kafka, settings.groupId(), settings.maxBatch(), settings.writers(), settings.retryBackoff());
     this.dataSource = dataSource;
     start();
   }

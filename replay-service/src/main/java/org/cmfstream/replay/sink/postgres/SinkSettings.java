@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param enabled false to run the service without it
  * @param groupId the consumer group every copy shares, so copies split the partitions
  * @param maxBatch the most changes one transaction applies
+ * @param writers how many consumers of the group, each on a thread of its own, this copy runs:
+ *     their transactions overlap (EntitySink)
  * @param retryBackoff how long to wait after PostgreSQL failed before trying the batch again
  */
 @ConfigurationProperties("cmfstream.sink.postgres")
@@ -19,4 +21,5 @@ public record SinkSettings(
     @Bindable(defaultValue = "true") boolean enabled,
     @Bindable(defaultValue = "cmf-stream-sink-postgres") String groupId,
     @Bindable(defaultValue = "2000") int maxBatch,
+    @Bindable(defaultValue = "1") int writers,
     @Bindable(defaultValue = "1s") Duration retryBackoff) {}
