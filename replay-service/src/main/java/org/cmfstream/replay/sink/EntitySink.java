@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * the group gives them disjoint partitions and their transactions overlap: while one commits,
  * another builds and sends its batch. A partition belongs to one writer at a time and its offset
  * is stored by that writer's transaction only, so the contract above holds per partition. A
- * partition changes hands only when its writer polls again, that is between two transactions.
- * {@link #apply} and {@link #storedOffsets} are therefore called from several threads at once.
+ * partition changes hands when its writer polls again, that is between two transactions, or when a
+ * transaction outlasts {@code max.poll.interval.ms} (5 minutes) and the group drops its writer (the
+ * same holds between replay copies). Such a late transaction is fenced off: {@link #apply} locks
+ * the stored offsets of its partitions first and gives up with a {@link StaleBatchException} when
+ * one of them is already past where its batch began ({@link #requireCurrent}), so it never writes
+ * older states over newer ones; its writer then resumes from the stored offsets. {@link #apply}
+ * and {@link #storedOffsets} are called from several threads at once.
  */
 public abstract class EntitySink {
 
@@ -78,10 +84,47 @@ public abstract class EntitySink {
   public record Arrived(EntityChange change, long timestamp) {}
 
   /**
-   * Applies changes and stores {@code nextOffsets} (partition to offset) in one transaction. Called
+   * Applies changes and stores {@code nextOffsets} (partition to offset) in one transaction, after
+   * locking the stored offsets of those partitions and checking them with {@link #requireCurrent}
+   * against {@code firstOffsets}, the offset of each partition's first record in the batch. Called
    * by every writer, concurrently, each with partitions no other writer holds.
+   *
+   * @throws StaleBatchException when another writer has stored a partition past this batch; nothing
+   *     of the batch is written
    */
-  protected abstract void apply(List<Arrived> changes, Map<Integer, Long> nextOffsets) throws Exception;
+  protected abstract void apply(List<Arrived> changes, Map<Integer, Long> firstOffsets, Map<Integer, Long> nextOffsets) throws Exception;
+
+  /**
+   * Checks a batch against the offsets its store holds, read under lock in the batch's transaction.
+   * A writer's next batch begins at or after (the topic is compacted) the offset it stored last; a
+   * stored offset past the batch's first record means someone else applied that partition further.
+   *
+   * @param stored partition to stored next offset, for the batch's partitions the store has seen
+   * @param firstOffsets partition to the offset of the batch's first record there
+   * @throws StaleBatchException naming the partitions already applied past the batch's start
+   */
+  public static void requireCurrent(final Map<Integer, Long> stored, final Map<Integer, Long> firstOffsets) {
+    final Map<Integer, Long> ahead = new TreeMap<>();
+    firstOffsets.forEach((partition, first) -> {
+      final Long offset = stored.get(partition);
+      if (offset != null && offset > first) {
+        ahead.put(partition, offset);
+      }
+    });
+    if (!ahead.isEmpty()) {
+      throw new StaleBatchException(ahead);
+    }
+  }
+
+  /** A batch some of whose partitions the store already holds further: it must not be applied. */
+  public static final class StaleBatchException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    StaleBatchException(final Map<Integer, Long> ahead) {
+      super("the store holds these partitions further than the batch begins (partition=stored next offset): " + ahead);
+    }
+  }
 
   /** The offsets the store holds, partition to next offset; empty where it holds none. */
   protected abstract Map<Integer, Long> storedOffsets() throws Exception;
@@ -112,20 +155,23 @@ public abstract class EntitySink {
             continue;
           }
           final List<Arrived> changes = new ArrayList<>(records.count());
+          final Map<Integer, Long> first = new HashMap<>();
           final Map<Integer, Long> next = new HashMap<>();
           for (final ConsumerRecord<String, EntityChange> r : records) {
             if (r.value() != null) {
               changes.add(new Arrived(r.value(), r.timestamp()));
             }
+            first.putIfAbsent(r.partition(), r.offset());
             next.put(r.partition(), r.offset() + 1);
           }
           try {
-            apply(changes, next);
+            apply(changes, first, next);
+          } catch (StaleBatchException e) {
+            LOG.warn("{} dropped a stale batch of {} changes and resumes from the stored offsets: {}", name, records.count(), e.getMessage());
+            seek(pastStored(first));
           } catch (Exception e) {
             LOG.warn("{} did not take a batch of {} changes; trying again in {}: {}", name, records.count(), retryBackoff, e.toString());
-            for (final TopicPartition partition : records.partitions()) {
-              consumer.seek(partition, records.records(partition).get(0).offset());
-            }
+            seek(first);
             pause();
           }
         }
@@ -137,6 +183,30 @@ public abstract class EntitySink {
         consumer.close(Duration.ofSeconds(5));
       }
     }
+
+    private void seek(final Map<Integer, Long> offsets) {
+      offsets.forEach((partition, offset) -> consumer.seek(new TopicPartition(Topics.ENTITIES.name(), partition), offset));
+    }
+  }
+
+  /**
+   * Where to resume after a stale batch: each partition at its stored offset where the store is
+   * ahead of the batch, at the batch's start elsewhere (everywhere, if the offsets cannot be read
+   * now: the retried batch is checked against them again).
+   */
+  private Map<Integer, Long> pastStored(final Map<Integer, Long> first) {
+    Map<Integer, Long> stored = Map.of();
+    try {
+      stored = storedOffsets();
+    } catch (Exception e) {
+      LOG.warn("{} cannot read its stored offsets; retrying the batch: {}", name, e.toString());
+      pause();
+    }
+    final Map<Integer, Long> resume = new HashMap<>();
+    for (final Map.Entry<Integer, Long> start : first.entrySet()) {
+      resume.put(start.getKey(), Math.max(start.getValue(), stored.getOrDefault(start.getKey(), start.getValue())));
+    }
+    return resume;
   }
 
   private void pause() {

@@ -107,7 +107,8 @@ class EntitySinkWritersIT {
     private final Map<Integer, Long> offsets = new HashMap<>();
     private final Map<String, Integer> applied = new HashMap<>();
 
-    synchronized void commit(final List<EntitySink.Arrived> changes, final Map<Integer, Long> next) {
+    synchronized void commit(final List<EntitySink.Arrived> changes, final Map<Integer, Long> first, final Map<Integer, Long> next) {
+      EntitySink.requireCurrent(offsets, first);
       changes.forEach(a -> applied.merge(a.change().getKey(), 1, Integer::sum));
       offsets.putAll(next);
     }
@@ -148,7 +149,7 @@ class EntitySinkWritersIT {
     }
 
     @Override
-    protected void apply(final List<Arrived> changes, final Map<Integer, Long> nextOffsets) {
+    protected void apply(final List<Arrived> changes, final Map<Integer, Long> firstOffsets, final Map<Integer, Long> nextOffsets) {
       final String writer = Thread.currentThread().getName();
       threads.add(writer);
       for (final Integer partition : nextOffsets.keySet()) {
@@ -160,7 +161,7 @@ class EntitySinkWritersIT {
         if (failuresLeft.getAndDecrement() > 0) {
           throw new IllegalStateException("the store is down");
         }
-        store.commit(changes, nextOffsets);
+        store.commit(changes, firstOffsets, nextOffsets);
       } finally {
         nextOffsets.keySet().forEach(partition -> holders.remove(partition, writer));
       }

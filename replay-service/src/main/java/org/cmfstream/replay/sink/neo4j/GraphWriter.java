@@ -103,11 +103,23 @@ final class GraphWriter {
     run(tx, rows, "barrier", "UNWIND $rows AS r MERGE (:Barrier {id: r.id})");
   }
 
-  /** Records the next offset of each partition, in the same transaction as the writes. */
-  static void storeOffsets(final TransactionContext tx, final String topic, final Map<Integer, Long> next) {
+  /**
+   * Records the next offset of each partition, in the same transaction as the writes, locking the
+   * offsets' nodes until it ends; returns the offsets stored before (partition to next offset), for
+   * the partitions that had one.
+   */
+  static Map<Integer, Long> storeOffsets(final TransactionContext tx, final String topic, final Map<Integer, Long> next) {
     final List<Map<String, Object>> rows = new ArrayList<>();
     next.forEach((partition, offset) -> rows.add(Map.of("id", "neo4j/" + topic + "/" + partition, "partition", partition, "offset", offset)));
-    tx.run("UNWIND $rows AS r MERGE (o:SinkOffset {id: r.id}) SET o.partition = r.partition, o.nextOffset = r.offset", Map.of("rows", rows)).consume();
+    final Map<Integer, Long> before = new HashMap<>();
+    tx.run("UNWIND $rows AS r MERGE (o:SinkOffset {id: r.id}) WITH o, r, o.nextOffset AS before "
+            + "SET o.partition = r.partition, o.nextOffset = r.offset RETURN r.partition AS partition, before",
+        Map.of("rows", rows)).list().forEach(record -> {
+          if (!record.get("before").isNull()) {
+            before.put(record.get("partition").asInt(), record.get("before").asLong());
+          }
+        });
+    return before;
   }
 
   private static void run(final TransactionContext tx, final Map<String, List<Map<String, Object>>> rows, final String kind, final String cypher) {

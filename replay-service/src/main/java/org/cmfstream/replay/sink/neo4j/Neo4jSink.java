@@ -36,13 +36,19 @@ public class Neo4jSink extends EntitySink {
   }
 
   @Override
-  protected void apply(final List<Arrived> arrived, final Map<Integer, Long> nextOffsets) {
+  protected void apply(final List<Arrived> arrived, final Map<Integer, Long> firstOffsets, final Map<Integer, Long> nextOffsets) {
     ensureConstraints();
-    final List<EntityChange> changes = arrived.stream().map(Arrived::change).toList();
+    write(driver, Topics.ENTITIES.name(), arrived.stream().map(Arrived::change).toList(), firstOffsets, nextOffsets);
+  }
+
+  /** One batch in one transaction: the offsets stored and checked first ({@link EntitySink#requireCurrent}), then the graph. */
+  static void write(
+      final Driver driver, final String topic, final List<EntityChange> changes, final Map<Integer, Long> firstOffsets, final Map<Integer, Long> nextOffsets) {
     try (Session session = driver.session()) {
       session.executeWriteWithoutResult(tx -> {
+        // First, so that the offsets' nodes stay locked until the commit: a stale batch writes nothing.
+        EntitySink.requireCurrent(GraphWriter.storeOffsets(tx, topic, nextOffsets), firstOffsets);
         GraphWriter.write(tx, changes);
-        GraphWriter.storeOffsets(tx, Topics.ENTITIES.name(), nextOffsets);
       });
     }
   }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,27 +38,56 @@ public class PostgresSink extends EntitySink {
   }
 
   @Override
-  protected void apply(final List<Arrived> changes, final Map<Integer, Long> nextOffsets) throws SQLException {
+  protected void apply(final List<Arrived> changes, final Map<Integer, Long> firstOffsets, final Map<Integer, Long> nextOffsets)
+      throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        new ProjectionWriter(c).write(changes);
-        storeOffsets(c, nextOffsets);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+      write(c, Topics.ENTITIES.name(), changes, firstOffsets, nextOffsets);
     }
   }
 
-  private static void storeOffsets(final Connection c, final Map<Integer, Long> next) throws SQLException {
+  /**
+   * One batch in one transaction on {@code c}: the stored offsets of its partitions locked and
+   * checked first ({@link EntitySink#requireCurrent}), then the rows, then the new offsets.
+   */
+  static void write(
+      final Connection c, final String topic, final List<Arrived> changes, final Map<Integer, Long> firstOffsets, final Map<Integer, Long> nextOffsets)
+      throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      EntitySink.requireCurrent(lockOffsets(c, topic, firstOffsets.keySet()), firstOffsets);
+      new ProjectionWriter(c).write(changes);
+      storeOffsets(c, topic, nextOffsets);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    }
+  }
+
+  /** The stored offsets of {@code partitions}, locked until the transaction ends. */
+  private static Map<Integer, Long> lockOffsets(final Connection c, final String topic, final Collection<Integer> partitions) throws SQLException {
+    final Map<Integer, Long> stored = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT partition, next_offset FROM sink_offsets WHERE sink = ? AND topic = ? AND partition = ANY (?) FOR UPDATE")) {
+      s.setString(1, SINK);
+      s.setString(2, topic);
+      s.setArray(3, c.createArrayOf("integer", partitions.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          stored.put(rs.getInt(1), rs.getLong(2));
+        }
+      }
+    }
+    return stored;
+  }
+
+  private static void storeOffsets(final Connection c, final String topic, final Map<Integer, Long> next) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
         "INSERT INTO sink_offsets (sink, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, now()) "
             + "ON CONFLICT (sink, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()")) {
       for (final Map.Entry<Integer, Long> e : next.entrySet()) {
         s.setString(1, SINK);
-        s.setString(2, Topics.ENTITIES.name());
+        s.setString(2, topic);
         s.setInt(3, e.getKey());
         s.setLong(4, e.getValue());
         s.addBatch();
