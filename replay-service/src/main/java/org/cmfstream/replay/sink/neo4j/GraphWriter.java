@@ -112,8 +112,11 @@ final class GraphWriter {
     final List<Map<String, Object>> rows = new ArrayList<>();
     next.forEach((partition, offset) -> rows.add(Map.of("id", "neo4j/" + topic + "/" + partition, "partition", partition, "offset", offset)));
     final Map<Integer, Long> before = new HashMap<>();
-    tx.run("UNWIND $rows AS r MERGE (o:SinkOffset {id: r.id}) WITH o, r, o.nextOffset AS before "
-            + "SET o.partition = r.partition, o.nextOffset = r.offset RETURN r.partition AS partition, before",
+    // The first SET takes the node's write lock, so the offset read after it is the last committed
+    // one and no other transaction can store one until this one ends (MERGE alone locks nothing
+    // that already exists).
+    tx.run("UNWIND $rows AS r MERGE (o:SinkOffset {id: r.id}) SET o.partition = r.partition WITH o, r, o.nextOffset AS before "
+            + "SET o.nextOffset = r.offset RETURN r.partition AS partition, before",
         Map.of("rows", rows)).list().forEach(record -> {
           if (!record.get("before").isNull()) {
             before.put(record.get("partition").asInt(), record.get("before").asLong());
