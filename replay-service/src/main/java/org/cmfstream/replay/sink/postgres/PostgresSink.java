@@ -65,25 +65,16 @@ public class PostgresSink extends EntitySink {
   }
 
   /**
-   * The stored offsets of {@code partitions}, locked until the transaction ends. A partition without
-   * a row gets one first (offset 0, visible to no one unless this transaction commits, and then with
-   * its real offset): a lock needs a row, and two transactions inserting it wait for each other.
+   * The stored offsets of {@code partitions}, locked until the transaction ends, in one statement:
+   * the upsert locks each row (and waits for a transaction holding it), and a partition without one
+   * gets a row at offset 0, seen by no one unless this transaction commits, and then with its real
+   * offset. Under read committed, the offsets returned are the last committed ones.
    */
   private static Map<Integer, Long> lockOffsets(final Connection c, final String topic, final Collection<Integer> partitions) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "INSERT INTO sink_offsets (sink, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, 0, now()) "
-            + "ON CONFLICT (sink, topic, partition) DO NOTHING")) {
-      for (final Integer partition : partitions) {
-        s.setString(1, SINK);
-        s.setString(2, topic);
-        s.setInt(3, partition);
-        s.addBatch();
-      }
-      s.executeBatch();
-    }
     final Map<Integer, Long> stored = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT partition, next_offset FROM sink_offsets WHERE sink = ? AND topic = ? AND partition = ANY (?) FOR UPDATE")) {
+        "INSERT INTO sink_offsets (sink, topic, partition, next_offset, updated_at) SELECT ?, ?, p, 0, now() FROM unnest(?) AS p "
+            + "ON CONFLICT (sink, topic, partition) DO UPDATE SET next_offset = sink_offsets.next_offset RETURNING partition, next_offset")) {
       s.setString(1, SINK);
       s.setString(2, topic);
       s.setArray(3, c.createArrayOf("integer", partitions.toArray()));
