@@ -2,8 +2,11 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.journal.hash;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +29,13 @@ import org.apache.avro.util.Utf8;
  * differs only in how: no intermediate text, record fields in an order sorted once per schema,
  * and doubles expanded without {@link BigDecimal}'s divisions.
  *
+ * <p>Its primitives are public for ingest's one-pass reader, which writes a fact's canonical form
+ * piece by piece straight from the upload's bytes ({@code EncodedRecords}); what it writes must
+ * hash as {@link ContentHash#ofRecord} does for the same fact.
+ *
  * <p>Not thread-safe: one instance per thread, reset before each value.
  */
-final class CanonicalBytes {
+public final class CanonicalBytes {
 
   /** A buffer that grew beyond this for one large value is not kept for the next. */
   private static final int KEEP = 64 * 1024;
@@ -45,26 +52,31 @@ final class CanonicalBytes {
   /** The record layouts met so far; schemas are few and live as long as their classes. */
   private static final Map<Schema, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101_0101_0101_0101L;
+  private static final long HIGHS = 0x8080_8080_8080_8080L;
+
   private byte[] buf = new byte[512];
   private int len;
 
   /** Starts a new value. */
-  void reset() {
+  public void reset() {
     if (buf.length > KEEP) {
       buf = new byte[512];
     }
     len = 0;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
   }
 
-  void digestInto(final MessageDigest digest) {
+  public void digestInto(final MessageDigest digest) {
     digest.update(buf, 0, len);
   }
 
-  void write(final Object value) {
+  /** Any value {@link CanonicalForm} takes. */
+  public void write(final Object value) {
     // The same order of tests as CanonicalForm.write: a Utf8 is a CharSequence first.
     if (value == null) {
       put(NULL);
@@ -217,17 +229,7 @@ final class CanonicalBytes {
     } else if (n instanceof BigInteger b) {
       putAscii(b.toString());
     } else if (n instanceof Double || n instanceof Float) {
-      final double d = n.doubleValue();
-      if (Double.isNaN(d)) {
-        put(NAN);
-      } else if (Double.isInfinite(d)) {
-        put(d > 0 ? INFINITY : MINUS_INFINITY);
-      } else if (d == 0) {
-        // -0.0 too.
-        put((byte) '0');
-      } else {
-        putAscii(exactDecimal(d));
-      }
+      writeDouble(n.doubleValue());
     } else if (n instanceof BigDecimal b) {
       putAscii(b.signum() == 0 ? "0" : b.stripTrailingZeros().toPlainString());
     } else {
@@ -235,8 +237,22 @@ final class CanonicalBytes {
     }
   }
 
-  private void writeLong(final long value) {
+  public void writeLong(final long value) {
     putAscii(Long.toString(value));
+  }
+
+  /** A double: its exact decimal value, {@code 0} for either zero, or NaN and the infinities by name. */
+  public void writeDouble(final double d) {
+    if (Double.isNaN(d)) {
+      put(NAN);
+    } else if (Double.isInfinite(d)) {
+      put(d > 0 ? INFINITY : MINUS_INFINITY);
+    } else if (d == 0) {
+      // -0.0 too.
+      put((byte) '0');
+    } else {
+      putAscii(exactDecimal(d));
+    }
   }
 
   /** 5^k, made when first needed; BigInteger is immutable, so a racy fill is safe. */
@@ -336,21 +352,29 @@ final class CanonicalBytes {
    */
   private void writeString(final String s) {
     final byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    final int n = utf8.length;
+    writeUtf8(utf8, 0, utf8.length);
+  }
+
+  /**
+   * The string whose UTF-8 encoding is {@code utf8[from, from + length)}, which must be
+   * well-formed: quoted and escaped as {@link #writeString} does.
+   */
+  public void writeUtf8(final byte[] utf8, final int from, final int length) {
+    final int end = from + length;
     // At most 6 bytes per byte (an escape), plus the quotes.
-    ensure(n * 6 + 2);
+    ensure(length * 6 + 2);
     final byte[] b = buf;
     int at = len;
     b[at++] = '"';
-    int run = 0;
-    for (int i = 0; i < n; i++) {
-      final int c = utf8[i];
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f || c < 0) {
-        continue;
-      }
+    int run = from;
+    while (true) {
+      final int i = firstEscaped(utf8, run, end);
       System.arraycopy(utf8, run, b, at, i - run);
       at += i - run;
-      run = i + 1;
+      if (i == end) {
+        break;
+      }
+      final int c = utf8[i];
       b[at++] = '\\';
       if (c == '"' || c == '\\') {
         b[at++] = (byte) c;
@@ -361,12 +385,44 @@ final class CanonicalBytes {
         b[at++] = HEX[c >> 4];
         b[at++] = HEX[c & 0xf];
       }
+      run = i + 1;
     }
-    System.arraycopy(utf8, run, b, at, n - run);
-    at += n - run;
     b[at++] = '"';
     len = at;
   }
+
+  /**
+   * The index of the first byte in {@code b[from, to)} the canonical form escapes (below 0x20,
+   * {@code "}, {@code \}, 0x7f), or {@code to}. Eight bytes at a time: strings are nearly all
+   * plain, and this runs over every byte of every string hashed.
+   */
+  public static int firstEscaped(final byte[] b, final int from, final int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      final long mask = escapes((long) LONGS.get(b, i));
+      if (mask != 0) {
+        // The lowest byte flagged is always a true one: a borrow only runs upwards from it.
+        return i + (Long.numberOfTrailingZeros(mask) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      final int c = b[i];
+      if (c >= 0 && (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)) {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /** The high bit of each byte of {@code x} that is escaped, and perhaps of bytes above the first. */
+  private static long escapes(final long x) {
+    final long quote = x ^ (ONES * '"');
+    final long backslash = x ^ (ONES * '\\');
+    final long delete = x ^ (ONES * 0x7f);
+    // A zero byte of y: (y - 1) & ~y has its high bit; a byte below 0x20: (x - 0x20) & ~x has.
+    return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (delete - ONES) & ~delete | (x - ONES * 0x20) & ~x) & HIGHS;
+  }
+
 
   private void putAscii(final String s) {
     final int n = s.length();
@@ -377,12 +433,12 @@ final class CanonicalBytes {
     len += n;
   }
 
-  private void put(final byte b) {
+  public void put(final byte b) {
     ensure(1);
     buf[len++] = b;
   }
 
-  private void put(final byte[] bytes) {
+  public void put(final byte[] bytes) {
     ensure(bytes.length);
     System.arraycopy(bytes, 0, buf, len, bytes.length);
     len += bytes.length;

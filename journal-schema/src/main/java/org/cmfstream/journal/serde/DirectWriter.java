@@ -2,7 +2,6 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.journal.serde;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -16,7 +15,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.UnresolvedUnionException;
 import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.util.Utf8;
 
 /**
  * Avro's binary encoding of one schema, written straight into a byte array by a tree of writers
@@ -37,7 +35,7 @@ final class DirectWriter {
   /** Writes one value of one schema. */
   @FunctionalInterface
   private interface Node {
-    void write(Object value, Out out);
+    void write(Object value, AvroOut out);
   }
 
   private final Node root;
@@ -48,7 +46,7 @@ final class DirectWriter {
   }
 
   /** Appends the encoding of {@code value} to {@code out}. */
-  void write(final Object value, final Out out) {
+  void write(final Object value, final AvroOut out) {
     root.write(value, out);
   }
 
@@ -123,7 +121,7 @@ final class DirectWriter {
     return (v, out) -> writeFields(writers, (IndexedRecord) nonNull(v, path), out);
   }
 
-  private static void writeFields(final Node[] writers, final IndexedRecord record, final Out out) {
+  private static void writeFields(final Node[] writers, final IndexedRecord record, final AvroOut out) {
     for (int i = 0; i < writers.length; i++) {
       writers[i].write(record.get(i), out);
     }
@@ -222,91 +220,6 @@ final class DirectWriter {
   private static void checkCount(final int size, final int written, final String path) {
     if (size != written) {
       throw new java.util.ConcurrentModificationException(path + ": size " + size + " but " + written + " entries written");
-    }
-  }
-
-  /** A growable byte array with Avro's primitive encodings. Not thread-safe. */
-  static final class Out {
-    private byte[] buf;
-    private int len;
-
-    Out(final int capacity) {
-      buf = new byte[capacity];
-    }
-
-    void reset() {
-      len = 0;
-    }
-
-    int capacity() {
-      return buf.length;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, len);
-    }
-
-    void writeByte(final int b) {
-      ensure(1);
-      buf[len++] = (byte) b;
-    }
-
-    void writeBytes(final byte[] bytes, final int off, final int n) {
-      ensure(n);
-      System.arraycopy(bytes, off, buf, len, n);
-      len += n;
-    }
-
-    /** A map's or an array's item count, as the encoder's setItemCount writes it: nothing for none. */
-    void writeCount(final int n) {
-      if (n > 0) {
-        writeLong(n);
-      }
-    }
-
-    void writeInt(final int n) {
-      writeVarLong(((n << 1) ^ (n >> 31)) & 0xffffffffL);
-    }
-
-    void writeLong(final long n) {
-      writeVarLong((n << 1) ^ (n >> 63));
-    }
-
-    /** Little-endian IEEE 754 bits, as Avro's encodeDouble writes them. */
-    void writeDouble(final double d) {
-      final long bits = Double.doubleToRawLongBits(d);
-      ensure(8);
-      for (int i = 0; i < 8; i++) {
-        buf[len++] = (byte) (bits >>> (8 * i));
-      }
-    }
-
-    void writeString(final CharSequence s) {
-      if (s instanceof Utf8 u) {
-        writeInt(u.getByteLength());
-        writeBytes(u.getBytes(), 0, u.getByteLength());
-        return;
-      }
-      final byte[] bytes = s.toString().getBytes(StandardCharsets.UTF_8);
-      writeInt(bytes.length);
-      writeBytes(bytes, 0, bytes.length);
-    }
-
-    /** An unsigned varint: 7 bits per byte, low first. */
-    private void writeVarLong(final long zigzag) {
-      ensure(10);
-      long n = zigzag;
-      while ((n & ~0x7FL) != 0) {
-        buf[len++] = (byte) ((n & 0x7f) | 0x80);
-        n >>>= 7;
-      }
-      buf[len++] = (byte) n;
-    }
-
-    private void ensure(final int more) {
-      if (len + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-      }
     }
   }
 }

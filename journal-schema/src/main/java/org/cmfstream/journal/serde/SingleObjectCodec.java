@@ -38,7 +38,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   private static final int KEEP = 1024 * 1024;
 
   /** Each thread's output buffer, reused from record to record. */
-  private static final ThreadLocal<DirectWriter.Out> BUFFERS = ThreadLocal.withInitial(() -> new DirectWriter.Out(4096));
+  private static final ThreadLocal<AvroOut> BUFFERS = ThreadLocal.withInitial(() -> new AvroOut(4096));
 
   private final String type;
   private final List<Schema> history;
@@ -71,7 +71,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
    * writes byte by byte into a synchronized stream.
    */
   public byte[] encode(final T record) {
-    final DirectWriter.Out out = BUFFERS.get();
+    final AvroOut out = BUFFERS.get();
     out.reset();
     try {
       out.writeBytes(header, 0, header.length);
@@ -82,6 +82,11 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         BUFFERS.remove();
       }
     }
+  }
+
+  /** What every record this codec encodes starts with: the marker and the current schema's fingerprint. */
+  public byte[] header() {
+    return header.clone();
   }
 
   /** {@code 0xC3 0x01} and the schema's CRC-64-AVRO fingerprint, as BinaryMessageEncoder writes them. */

@@ -72,6 +72,38 @@ class CanonicalBytesTest {
     }
 
     @Test
+    void shouldFindTheFirstEscapedByteWhereverItIs() {
+      // given: runs of plain bytes (those next to the escaped ones among them) of every length,
+      // from every offset, then an escaped byte at every position, or none; and random bytes
+      final byte[] plain = {0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7e, (byte) 0x80, (byte) 0x9f, (byte) 0xa2, (byte) 0xdc, (byte) 0xff, 'a'};
+      final byte[] escaped = {0x00, 0x01, 0x1f, '"', '\\', 0x7f};
+      final Random random = new Random(7);
+      for (int length = 0; length < 40; length++) {
+        for (int from = 0; from < 9; from++) {
+          final byte[] b = new byte[from + length + 3];
+          for (int k = 0; k < b.length; k++) {
+            b[k] = plain[random.nextInt(plain.length)];
+          }
+          assertThat(CanonicalBytes.firstEscaped(b, from, from + length)).isEqualTo(from + length);
+          for (int at = from; at < from + length; at++) {
+            final byte[] with = b.clone();
+            with[at] = escaped[random.nextInt(escaped.length)];
+            if (random.nextBoolean() && at + 1 < with.length) {
+              with[at + 1 + random.nextInt(with.length - at - 1)] = escaped[random.nextInt(escaped.length)];
+            }
+            // when, then
+            assertThat(CanonicalBytes.firstEscaped(with, from, from + length)).as("length %d from %d at %d", length, from, at).isEqualTo(at);
+          }
+        }
+      }
+      for (int i = 0; i < 10_000; i++) {
+        final byte[] b = new byte[random.nextInt(30)];
+        random.nextBytes(b);
+        assertThat(CanonicalBytes.firstEscaped(b, 0, b.length)).isEqualTo(firstEscapedByteByByte(b));
+      }
+    }
+
+    @Test
     void shouldWriteRandomStringsAsTheTextWhateverTheirCharacters() {
       // given: strings mixing ASCII (escapes among them), Latin-1, the BMP, pairs and lone surrogates
       final Random random = new Random(20261202L);
@@ -194,5 +226,14 @@ class CanonicalBytesTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static int firstEscapedByteByByte(final byte[] b) {
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] >= 0 && b[i] < 0x20 || b[i] == '"' || b[i] == '\\' || b[i] == 0x7f) {
+        return i;
+      }
+    }
+    return b.length;
   }
 }
