@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.kafka.JournalPublisher;
 import org.cmfstream.ingest.kafka.KafkaUnavailable;
 import org.cmfstream.ingest.kafka.PublisherSettings;
@@ -88,8 +87,14 @@ final class JournalController {
       Bodies.checkEncoding(request);
       final byte[] bytes = Bodies.readAll(in, request.getContentLength(), limits.maxJournalBytes());
       final String upload = UUID.randomUUID().toString();
-      final List<JournalRecord> records = NativeRecords.read(bytes, ndjson, site, upload, Instant.now(), limits.maxJournalRecords());
-      final Receipt receipt = publisher.publish(upload, site, records);
+      final Instant received = Instant.now();
+      final int max = limits.maxJournalRecords();
+      final EncodedUpload encoded = NativeRecords.readEncoded(bytes, ndjson, site, upload, received, max);
+      final Receipt receipt =
+          encoded != null && encoded.largest() <= publisherSettings.maxRecordBytes()
+              ? publisher.publishEncoded(upload, site, encoded.records(), encoded.records().size(), encoded.largest())
+              // Every other upload, errors included, and the 413 of a record too large, which names the record.
+              : publisher.publish(upload, site, NativeRecords.read(bytes, ndjson, site, upload, received, max));
       return HttpResponse.ok(receipt);
     } catch (BadInput bad) {
       return Problems.problem(bad);

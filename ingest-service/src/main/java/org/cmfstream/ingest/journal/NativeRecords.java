@@ -100,6 +100,16 @@ public final class NativeRecords {
     return streamed != null ? streamed : readTreeChecked(body, ndjson, site, upload, received, maxRecords);
   }
 
+  /**
+   * The upload's records already encoded, when the one-pass reader ({@link EncodedRecords}) takes
+   * the body: the common case of a valid upload in plain JSON. Else null, and {@link #read}
+   * answers, with the records or the error.
+   */
+  public static EncodedUpload readEncoded(
+      final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
+    return Utf8.scan(body) == Utf8.WELL_FORMED ? EncodedRecords.read(body, ndjson, site, upload, received, maxRecords) : null;
+  }
+
   /** The 400 of a body that is not UTF-8, as {@code malformed-json} like any other unreadable body, naming where. */
   private static BadInput notUtf8(final byte[] body, final int offset, final boolean ndjson) {
     final String at = "byte " + offset + " (0x" + String.format(java.util.Locale.ROOT, "%02X", body[offset] & 0xff) + ")";
