@@ -316,6 +316,12 @@ final class EncodedRecords {
     private double scalarDouble;
     private int scalarFrom;
     private int scalarLength;
+    /**
+     * Whether a string of this record holds DEL, the one byte both a JSON string may hold and the
+     * canonical form escapes. Without it every string's bytes go into the canonical text as they
+     * are: {@link #string} has looked at each byte already.
+     */
+    private boolean deleteSeen;
 
     // Map entries of the fact being read; a MAP field's are entries [from, from + length).
     private int entries;
@@ -415,6 +421,7 @@ final class EncodedRecords {
     /** One record from its '{': returns its single-object bytes. */
     private byte[] record(final byte[] head, final byte[] uploadBytes, final long received) {
       i++;
+      deleteSeen = false;
       long seq = -1;
       long time = received;
       boolean timeSeen = false;
@@ -776,6 +783,7 @@ final class EncodedRecords {
           scalarLength = at - start;
           return start;
         }
+        deleteSeen = true;
       }
     }
 
@@ -923,10 +931,11 @@ final class EncodedRecords {
 
     private void writeCanonical(final Layout layout, final int f) {
       switch (layout.types[f]) {
-        case STRING -> canonical.writeUtf8(b, from[f], length[f]);
+        case STRING -> canonicalString(from[f], length[f]);
         case LONG -> canonical.writeLong(longs[f]);
         case DOUBLE -> canonical.writeDouble(doubles[f]);
-        case ENUM -> canonical.writeUtf8(layout.symbols[f][(int) longs[f]], 0, layout.symbols[f][(int) longs[f]].length);
+        // An Avro symbol is letters, digits and underscores.
+        case ENUM -> canonical.writeQuoted(layout.symbols[f][(int) longs[f]], 0, layout.symbols[f][(int) longs[f]].length);
         case MAP -> writeCanonicalMap(from[f], length[f]);
         case UNION -> writeCanonicalScalar(tag[f], longs[f], doubles[f], from[f], length[f]);
         default -> throw new IllegalStateException("unknown type " + layout.types[f]);
@@ -938,10 +947,19 @@ final class EncodedRecords {
         case T_NULL -> canonical.put(NULL);
         case T_TRUE -> canonical.put(TRUE);
         case T_FALSE -> canonical.put(FALSE);
-        case T_STRING -> canonical.writeUtf8(b, at, count);
+        case T_STRING -> canonicalString(at, count);
         case T_LONG -> canonical.writeLong(l);
         case T_DOUBLE -> canonical.writeDouble(d);
         default -> throw new IllegalStateException("no canonical form for " + t);
+      }
+    }
+
+    /** The string in {@code b[at, at + count)}, quoted and escaped as the canonical form has it. */
+    private void canonicalString(final int at, final int count) {
+      if (deleteSeen) {
+        canonical.writeUtf8(b, at, count);
+      } else {
+        canonical.writeQuoted(b, at, count);
       }
     }
 
@@ -966,7 +984,7 @@ final class EncodedRecords {
         if (k > 0) {
           canonical.put((byte) ',');
         }
-        canonical.writeUtf8(b, keyFrom[e], keyLength[e]);
+        canonicalString(keyFrom[e], keyLength[e]);
         canonical.put((byte) ':');
         writeCanonicalScalar(entryTag[e], entryLong[e], entryDouble[e], entryFrom[e], entryLength[e]);
       }

@@ -392,6 +392,20 @@ public final class CanonicalBytes {
   }
 
   /**
+   * The string whose UTF-8 encoding is {@code utf8[from, from + length)}, which the caller knows to
+   * be well-formed and free of every byte {@link #firstEscaped} finds: quoted, with its bytes as
+   * they are. What {@link #writeUtf8} writes for such a string, without looking at it again.
+   */
+  public void writeQuoted(final byte[] utf8, final int from, final int length) {
+    ensure(length + 2);
+    final byte[] b = buf;
+    b[len] = '"';
+    System.arraycopy(utf8, from, b, len + 1, length);
+    b[len + 1 + length] = '"';
+    len += length + 2;
+  }
+
+  /**
    * The index of the first byte in {@code b[from, to)} the canonical form escapes (below 0x20,
    * {@code "}, {@code \}, 0x7f), or {@code to}. Eight bytes at a time: strings are nearly all
    * plain, and this runs over every byte of every string hashed.

@@ -104,6 +104,22 @@ class CanonicalBytesTest {
     }
 
     @Test
+    void shouldWriteAPlainStringQuotedAsTheEscapingWriterDoes() {
+      // given: strings with no byte the canonical form escapes, ASCII and multi-byte, from an offset
+      final String[] plain = {"", "a", "executionUuid", "artifacts/data.csv:236d95", "é 日本 🚀", "x".repeat(300)};
+      for (final String s : plain) {
+        final byte[] utf8 = ("[" + s + "]").getBytes(StandardCharsets.UTF_8);
+        final CanonicalBytes quoted = new CanonicalBytes();
+        final CanonicalBytes escaping = new CanonicalBytes();
+        // when
+        quoted.writeQuoted(utf8, 1, utf8.length - 2);
+        escaping.writeUtf8(utf8, 1, utf8.length - 2);
+        // then
+        assertThat(quoted.toByteArray()).as(s).isEqualTo(escaping.toByteArray()).startsWith('"').endsWith('"');
+      }
+    }
+
+    @Test
     void shouldWriteRandomStringsAsTheTextWhateverTheirCharacters() {
       // given: strings mixing ASCII (escapes among them), Latin-1, the BMP, pairs and lone surrogates
       final Random random = new Random(20261202L);
