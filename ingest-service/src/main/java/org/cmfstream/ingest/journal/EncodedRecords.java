@@ -17,6 +17,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.ingest.web.Json;
 import org.cmfstream.journal.hash.CanonicalBytes;
 import org.cmfstream.journal.serde.AvroOut;
 import org.cmfstream.journal.serde.JournalCodec;
@@ -288,6 +289,13 @@ final class EncodedRecords {
 
     /** Longer numbers are the tree's to read: far below the parser's own limit, and above any double's digits that matter. */
     private static final int MAX_NUMBER_LENGTH = 100;
+
+    /**
+     * Longer map keys are the tree's to refuse: the parser's limit on a name, which it counts in
+     * UTF-8 bytes or in chars depending on what it parses; a key within it in bytes is within it
+     * in chars too.
+     */
+    private static final int MAX_KEY_BYTES = Json.factory().streamReadConstraints().getMaxNameLength();
 
     private final CanonicalBytes canonical = new CanonicalBytes();
     private final MessageDigest sha256 = sha256();
@@ -594,6 +602,9 @@ final class EncodedRecords {
           final int e = entries++;
           keyFrom[e] = string();
           keyLength[e] = scalarLength;
+          if (scalarLength > MAX_KEY_BYTES) {
+            throw STEP_ASIDE;
+          }
           whitespace();
           expect(':');
           whitespace();

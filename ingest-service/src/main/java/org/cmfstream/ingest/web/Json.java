@@ -3,6 +3,7 @@
 package org.cmfstream.ingest.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -19,17 +20,25 @@ import java.io.IOException;
  */
 public final class Json {
 
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(Integer.MAX_VALUE).build())
-          .build();
+  private static final JsonFactory FACTORY = rules().build();
 
+  /**
+   * The tree's reader takes no table of field names shared by every parse: map keys that collide
+   * in that table on purpose made the text parser (NDJSON lines) refuse the upload, then fail
+   * other uploads with an internal error (jackson-core#547). A tree's keys need no canonical
+   * names; the streaming readers, which match names as they go, keep them.
+   */
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder(FACTORY)
+      JsonMapper.builder(rules().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build())
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
+
+  private static JsonFactoryBuilder rules() {
+    return new JsonFactoryBuilder()
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(Integer.MAX_VALUE).build());
+  }
 
   private Json() {}
 

@@ -3,6 +3,7 @@
 package org.cmfstream.ingest.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.avro.generic.IndexedRecord;
 import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.ingest.web.BadInput;
 import org.cmfstream.journal.JournalRecords;
 import org.cmfstream.journal.serde.JournalCodec;
 import org.junit.jupiter.api.Nested;
@@ -175,6 +177,21 @@ class EncodedRecordsTest {
       for (final String body : unsure) {
         assertStepsAside(body, true);
       }
+    }
+
+    @Test
+    void shouldStepAsideForAMapKeyLongerThanTheParserTakes() {
+      // given: map keys at the parser's limit on a name (50,000), and one byte beyond it, which
+      // the tree refuses (a 400) and the one pass must not take
+      final String atLimit = "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{\"" + "a".repeat(50_000) + "\":1}}}";
+      final String beyond = atLimit.replace("\"a", "\"aa");
+
+      // when, then
+      assertSameAsTree(atLimit, true);
+      assertSameAsTree("[" + atLimit + "]", false);
+      assertStepsAside(beyond, true);
+      assertStepsAside("[" + beyond + "]", false);
+      assertThatThrownBy(() -> NativeRecords.read(bytes(beyond), true, "edge-1", "u", RECEIVED, MAX)).isInstanceOf(BadInput.class);
     }
 
     @Test

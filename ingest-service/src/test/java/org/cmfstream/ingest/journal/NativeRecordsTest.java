@@ -97,6 +97,35 @@ class NativeRecordsTest {
     assertThat(((PipelineFact) array.get(0).getBody()).getName()).isEqualTo(name);
   }
 
+  @Test
+  void shouldReadKeysThatCollideInAHashTableAndLeaveOtherUploadsAlone() {
+    // given: 512 map keys of two-character blocks that share one hash in a text parser's table of
+    // field names (jackson-core#547: such a table refused the upload, then failed others' with an
+    // internal error), read by every path, the NDJSON tree's text parser among them
+    final StringBuilder map = new StringBuilder();
+    for (int i = 0; i < 512; i++) {
+      final StringBuilder key = new StringBuilder();
+      for (int block = 0; block < 9; block++) {
+        key.append((i >> block & 1) == 0 ? "aB" : "b!");
+      }
+      map.append(i == 0 ? "" : ",").append('"').append(key).append("\":0");
+    }
+    final byte[] colliding = bytes("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{" + map + "}}}\n");
+    final byte[] plain = bytes("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{\"seed\":1,\"lr\":0.1}}}\n");
+
+    // when
+    final List<JournalRecord> tree = NativeRecords.readTree(colliding, true, "edge-1", "u", Instant.EPOCH, 10);
+    final List<JournalRecord> read = NativeRecords.read(colliding, true, "edge-1", "u", Instant.EPOCH, 10);
+
+    // then: the keys are read as any others, and uploads after them still read
+    assertThat(((PipelineFact) tree.get(0).getBody()).getCustomProperties()).hasSize(512);
+    assertThat(read).extracting(JournalRecord::getContentHash).isEqualTo(tree.stream().map(JournalRecord::getContentHash).toList());
+    for (int i = 0; i < 200; i++) {
+      final byte[] other = bytes(new String(plain, StandardCharsets.UTF_8).replace("\"seed\"", "\"seed" + i + "\""));
+      assertThat(NativeRecords.readTree(other, true, "edge-1", "u", Instant.EPOCH, 10)).hasSize(1);
+    }
+  }
+
   private static byte[] bytes(final String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
