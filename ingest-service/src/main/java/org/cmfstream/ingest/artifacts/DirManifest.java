@@ -55,7 +55,7 @@ final class DirManifest {
     // check what it skips; DVC's Python, reading the manifest back, would refuse both.
     final InputStreamReader utf8 =
         new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-    try (JsonParser p = Json.factory().createParser(utf8)) {
+    try (JsonParser p = Json.textFactory().createParser(utf8)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         throw invalid("a .dir manifest is a JSON array of {\"md5\": ..., \"relpath\": ...} objects");
       }

@@ -148,7 +148,7 @@ final class SpooledPush implements AutoCloseable {
       // Strict: a lenient reader would turn bytes that are not UTF-8 into U+FFFD and store them so.
       final InputStreamReader utf8 =
           new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-      try (JsonParser dump = Json.factory().createParser(new JsonStringReader(utf8))) {
+      try (JsonParser dump = Json.textFactory().createParser(new JsonStringReader(utf8))) {
         final CmfPushTranslator.Outcome outcome = CmfPushTranslator.translate(dump, pipelineName, execUuid, site, upload, received, records);
         if (dump.nextToken() != null) {
           throw BadInput.unprocessable("malformed-json", "json_payload has content after its JSON object");

@@ -20,16 +20,20 @@ import java.io.IOException;
  */
 public final class Json {
 
+  /** For parsers of bytes: their table of field names is seeded when the factory is made. */
   private static final JsonFactory FACTORY = rules().build();
 
   /**
-   * The tree's reader takes no table of field names shared by every parse: map keys that collide
-   * in that table on purpose made the text parser (NDJSON lines) refuse the upload, then fail
-   * other uploads with an internal error (jackson-core#547). A tree's keys need no canonical
-   * names; the streaming readers, which match names as they go, keep them.
+   * For parsers of text (a Reader, a String) and for trees: no table of field names shared by
+   * every parse. The text parsers' table hashes without a seed, so map keys built to collide in it
+   * fail that parse and then, through the shared table, other users' parses with an internal error
+   * (jackson-core#547), a 500. Each name is decoded anew instead; nothing here compares names by
+   * identity.
    */
+  private static final JsonFactory TEXT_FACTORY = rules().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
+
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder(rules().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build())
+      JsonMapper.builder(TEXT_FACTORY)
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
@@ -42,9 +46,14 @@ public final class Json {
 
   private Json() {}
 
-  /** The factory of streaming parsers with the same rules. */
+  /** The factory of streaming parsers of bytes with these rules. */
   public static JsonFactory factory() {
     return FACTORY;
+  }
+
+  /** The factory of streaming parsers of text (a Reader or a String) with these rules. */
+  public static JsonFactory textFactory() {
+    return TEXT_FACTORY;
   }
 
   /** Parses one JSON document, or fails with 400 (or {@code status}) naming what is wrong. */

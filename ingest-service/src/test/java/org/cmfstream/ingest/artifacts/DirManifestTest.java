@@ -80,6 +80,27 @@ class DirManifestTest {
     }
   }
 
+  @Test
+  void shouldReadAnEntryOfCollidingKeysAndEveryManifestAfterIt() throws IOException {
+    // given: an entry with 512 more keys that share one hash in a text parser's name table (a
+    // table shared by every parse refused them, then failed other uploads: jackson-core#547)
+    final StringBuilder entry = new StringBuilder("[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a.txt\"");
+    for (int i = 0; i < 512; i++) {
+      entry.append(", \"");
+      for (int block = 0; block < 9; block++) {
+        entry.append((i >> block & 1) == 0 ? "aB" : "b!");
+      }
+      entry.append("\": 0");
+    }
+
+    // when, then: it is read as DVC's other fields are, and so are the manifests after it
+    assertThat(DirManifest.read(stream(entry + "}]"), e -> {})).isEqualTo(1);
+    for (int m = 0; m < 200; m++) {
+      final String manifest = "[{\"md5\": \"0cc175b9c0f1b6a831c399e269772661\", \"relpath\": \"a.txt\", \"x" + m + "\": 1, \"y" + m + "\": 2}]";
+      assertThat(DirManifest.read(stream(manifest), e -> {})).as("manifest %d", m).isEqualTo(1);
+    }
+  }
+
   private static ByteArrayInputStream stream(final String text) {
     return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
   }

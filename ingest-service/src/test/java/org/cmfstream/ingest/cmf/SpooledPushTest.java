@@ -86,4 +86,47 @@ class SpooledPushTest {
       }
     }
   }
+
+  @Nested
+  class CollidingKeys {
+
+    /**
+     * Keys that share one hash in the name table of Jackson's text parser: a table shared by every
+     * parse refused such a dump with 422, then failed other pushes with an internal error, a 500
+     * (jackson-core#547). Nine blocks of "aB" or "b!": 512 keys.
+     */
+    @Test
+    void shouldReadADumpOfCollidingKeysAndEveryPushAfterIt() throws Exception {
+      // given
+      final StringBuilder colliding = new StringBuilder();
+      for (int i = 0; i < 512; i++) {
+        final StringBuilder key = new StringBuilder();
+        for (int block = 0; block < 9; block++) {
+          key.append((i >> block & 1) == 0 ? "aB" : "b!");
+        }
+        colliding.append(",\\\"").append(key).append("\\\":0");
+      }
+
+      // when, then: the push is read, and so are the pushes after it, each with names of its own
+      assertThat(translate(dump(colliding.toString())).pipelineFound()).isTrue();
+      for (int push = 0; push < 200; push++) {
+        final StringBuilder names = new StringBuilder();
+        for (int k = 0; k < 10; k++) {
+          names.append(",\\\"x").append(push).append('_').append(k).append("\\\":0");
+        }
+        assertThat(translate(dump(names.toString())).pipelineFound()).as("push %d", push).isTrue();
+      }
+    }
+
+    /** A push of one pipeline and no stages, with {@code extra} entries in its dump's object. */
+    private static byte[] dump(final String extra) {
+      return utf8("{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\": [{\\\"name\\\": \\\"p\\\", \\\"stages\\\": []}]" + extra + "}\"}");
+    }
+
+    private CmfPushTranslator.Outcome translate(final byte[] body) throws Exception {
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 20, spool)) {
+        return push.translate("site", "upload", Instant.EPOCH);
+      }
+    }
+  }
 }
