@@ -237,9 +237,16 @@ public class JournalPublisher implements AutoCloseable {
     }
   }
 
+  /**
+   * An idle lane with its producer; else, unless a producer is being made already, an idle lane
+   * to make one for; else null, and the upload waits. One producer is made at a time: uploads
+   * arriving while it is made join the transaction it opens rather than each making another.
+   */
   private Lane idleLane() {
     Lane fresh = null;
+    boolean starting = false;
     for (final Lane lane : lanes) {
+      starting |= lane.starting;
       if (lane.tx == null && !lane.starting) {
         if (lane.producer != null) {
           return lane;
@@ -247,7 +254,7 @@ public class JournalPublisher implements AutoCloseable {
         fresh = fresh == null ? lane : fresh;
       }
     }
-    return fresh;
+    return starting ? null : fresh;
   }
 
   /** Makes the lane's producer, without holding the lock while Kafka answers. */

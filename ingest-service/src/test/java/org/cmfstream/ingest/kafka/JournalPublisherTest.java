@@ -137,6 +137,54 @@ class JournalPublisherTest {
   }
 
   @Test
+  void shouldMakeOneProducerAtATimeSoThatUploadsArrivingMeanwhileShareItsTransaction() throws InterruptedException {
+    // given: a commit in flight, and an upload making the next producer, which is slow to make
+    publisher.close();
+    final CountDownLatch makeTheNext = new CountDownLatch(1);
+    final AtomicInteger asked = new AtomicInteger();
+    publisher = new JournalPublisher(SETTINGS, n -> {
+      final boolean theFirst = asked.getAndIncrement() == 0;
+      if (!theFirst) {
+        awaitQuietly(makeTheNext);
+      }
+      final GatedProducer producer = new GatedProducer(theFirst ? release : new CountDownLatch(0));
+      producer.initTransactions();
+      made.add(producer);
+      return producer;
+    });
+    final CompletableFuture<Receipt> first = upload("a", 1);
+    await().until(() -> made.size() == 1 && made.get(0).committing.getCount() == 0);
+    final CompletableFuture<Receipt> second = upload("b", 2);
+    await().until(() -> asked.get() == 2);
+
+    // when: another upload arrives while that producer is made, and waits (for it, or in making one of its own)
+    final CompletableFuture<Receipt> third = new CompletableFuture<>();
+    final Thread arriving = new Thread(() -> third.complete(publisher.publishEncoded("upload-c", "c", List.of(new byte[1], new byte[1]), 2, 1)));
+    arriving.start();
+    await().until(() -> arriving.getState() == Thread.State.WAITING || arriving.getState() == Thread.State.TIMED_WAITING);
+    makeTheNext.countDown();
+    release.countDown();
+
+    // then: no third producer; the two uploads shared the second one's transaction
+    assertThat(first.join().accepted()).isEqualTo(1);
+    assertThat(second.join().accepted()).isEqualTo(2);
+    assertThat(third.join().accepted()).isEqualTo(2);
+    assertThat(made).hasSize(2);
+    assertThat(made.get(1).transactions).hasSize(1);
+    assertThat(made.get(1).transactions.get(0)).containsOnly("b", "c").hasSize(6);
+    arriving.join();
+  }
+
+  private static void awaitQuietly(final CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).as("the test let the producer be made").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException(e);
+    }
+  }
+
+  @Test
   void shouldAnswerUnavailableWhenEveryProducerIsCommittingBeyondMaxBlock() {
     // given: two producers, one committing, the other holding a full group; a short wait
     publisher.close();
