@@ -2,7 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.query.cmf;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.core.annotation.Nullable;
@@ -29,6 +29,7 @@ import org.cmfstream.query.store.Models.Pipeline;
 import org.cmfstream.query.store.PipelineSnapshot;
 import org.cmfstream.query.store.ProjectionStore;
 import org.cmfstream.query.web.Responses;
+import org.cmfstream.query.web.TextJson;
 
 /**
  * {@code POST mlmd_pull} and its legacy {@code GET mlmd_pull/{pipeline}} (cmf-protocol.md, sections
@@ -43,7 +44,7 @@ import org.cmfstream.query.web.Responses;
 final class CmfPullController {
 
   static final String NO_EXEC_UUID = "no_exec_uuid";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+  private static final ObjectMapper JSON = TextJson.mapper().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
   private static final MediaType HTML = MediaType.of("text/html; charset=utf-8");
 
   private final ProjectionStore store;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.cmfstream.query.web.TextJson;
 
 /**
  * Reading the projection's column types (jsonb, text[], nullable bigint) into Java values. A
@@ -24,7 +25,7 @@ final class Rows {
   /** The key of the tagged form of a non-finite double in jsonb. */
   static final String DOUBLE_TAG = "$double";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = TextJson.mapper().build();
   private static final TypeReference<TreeMap<String, Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<TreeMap<String, List<String>>> SETS = new TypeReference<>() {};
 

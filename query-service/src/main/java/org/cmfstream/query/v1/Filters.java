@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.cmfstream.query.web.InvalidParameter;
+import org.cmfstream.query.web.TextJson;
 
 /**
  * The v1 API's property filters: {@code property=<name>:<value>}, repeatable, all must hold. A
@@ -15,7 +16,7 @@ import org.cmfstream.query.web.InvalidParameter;
  */
 final class Filters {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = TextJson.mapper().build();
 
   private Filters() {}
 
