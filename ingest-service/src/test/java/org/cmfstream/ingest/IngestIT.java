@@ -62,6 +62,7 @@ class IngestIT implements TestPropertyProvider {
     // Small limits, so that the limit cases need small bodies.
     p.put("cmfstream.ingest.max-journal-bytes", "65536");
     p.put("cmfstream.ingest.max-journal-records", "1000");
+    p.put("cmfstream.ingest.publisher.max-record-bytes", "32768");
     return p;
   }
 
@@ -242,6 +243,8 @@ class IngestIT implements TestPropertyProvider {
     cases.add(Arguments.of("unknown content encoding", NATIVE, "application/json", "br", bytes("[" + ok + "]"), 415, "unsupported-encoding"));
     cases.add(Arguments.of("body over the limit", NATIVE, "application/json", null, bytes("[" + (ok + ",").repeat(1500) + ok + "]"), 413, "body-too-large"));
     cases.add(Arguments.of("gzip inflating over the limit", NATIVE, "application/json", "gzip", gzip("[" + " ".repeat(200_000) + "]"), 413, "body-too-large"));
+    // A plain record, which the one-pass reader takes: the 413 still names it.
+    cases.add(v1("record over the broker's limit", "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"" + "p".repeat(40_000) + "\"}}]", 413, "record-too-large"));
     cases.add(Arguments.of("too many records", NATIVE, "application/x-ndjson", null, bytes("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\"}}\n".repeat(1001)), 413, "too-many-records"));
     cases.add(Arguments.of("NDJSON with a bad line", NATIVE, "application/x-ndjson", null, bytes(ok + "\n{oops\n"), 400, "malformed-json"));
     // the cmf push: the cmf client's shape

@@ -131,11 +131,10 @@ final class EncodedRecords {
   /** Which branch of a union of scalars each JSON scalar goes to, or -1; as StreamedRecords.union picks. */
   private static final class Branches {
     final int[] byTag = new int[7];
-    final Schema.Type[] types;
 
     Branches(final Schema union) {
       Arrays.fill(byTag, -1);
-      types = union.getTypes().stream().map(Schema::getType).toArray(Schema.Type[]::new);
+      final Schema.Type[] types = union.getTypes().stream().map(Schema::getType).toArray(Schema.Type[]::new);
       for (int i = 0; i < types.length; i++) {
         switch (types[i]) {
           case NULL -> byTag[T_NULL] = i;
@@ -287,8 +286,14 @@ final class EncodedRecords {
     /** Buffers grown beyond this for one large upload are not kept for the next. */
     private static final int KEEP = 64 * 1024;
 
-    /** Longer numbers are the tree's to read: far below the parser's own limit, and above any double's digits that matter. */
+    /** Longer numbers are the tree's to read: a limit far below the parser's own. */
     private static final int MAX_NUMBER_LENGTH = 100;
+
+    /**
+     * Larger maps are the tree's to read: a map's keys are sorted here by insertion, whose cost
+     * grows with the square of their number; the tree sorts a large map in n log n.
+     */
+    private static final int MAX_MAP_ENTRIES = 64;
 
     /**
      * Longer map keys are the tree's to refuse: the parser's limit on a name, which it counts in
@@ -374,7 +379,7 @@ final class EncodedRecords {
       if (ndjson) {
         boolean newline = true;
         while (true) {
-          newline |= skipWhitespace(true);
+          newline |= skipWhitespace();
           if (i == n) {
             break;
           }
@@ -388,10 +393,10 @@ final class EncodedRecords {
           newline = false;
         }
       } else {
-        skipWhitespace(true);
+        skipWhitespace();
         expect('[');
         while (true) {
-          skipWhitespace(true);
+          skipWhitespace();
           if (i == n || b[i] != '{' || records.size() == maxRecords) {
             throw STEP_ASIDE;
           }
@@ -399,7 +404,7 @@ final class EncodedRecords {
           records.add(encoded);
           largest = Math.max(largest, encoded.length);
           lastSeq = rising(lastSeq);
-          skipWhitespace(true);
+          skipWhitespace();
           if (i < n && b[i] == ',') {
             i++;
           } else {
@@ -407,7 +412,7 @@ final class EncodedRecords {
             break;
           }
         }
-        skipWhitespace(true);
+        skipWhitespace();
         if (i != n) {
           throw STEP_ASIDE;
         }
@@ -596,6 +601,9 @@ final class EncodedRecords {
       } else {
         while (true) {
           whitespace();
+          if (entries - from[f] == MAX_MAP_ENTRIES) {
+            throw STEP_ASIDE;
+          }
           if (entries == keyFrom.length) {
             growEntries(entries * 2);
           }
@@ -834,13 +842,13 @@ final class EncodedRecords {
     }
 
     /** Whitespace between records: returns whether a line feed was among it. */
-    private boolean skipWhitespace(final boolean lineFeeds) {
+    private boolean skipWhitespace() {
       boolean newline = false;
       while (i < n) {
         final byte c = b[i];
         if (c == ' ' || c == '\t' || c == '\r') {
           i++;
-        } else if (c == '\n' && lineFeeds) {
+        } else if (c == '\n') {
           newline = true;
           i++;
         } else {

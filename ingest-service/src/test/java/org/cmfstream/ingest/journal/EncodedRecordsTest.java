@@ -195,6 +195,37 @@ class EncodedRecordsTest {
     }
 
     @Test
+    void shouldStepAsideForAMapLargerThanItSorts() {
+      // given: maps of 64 entries (the most it sorts) and of 65, keys in falling order
+      final StringBuilder map = new StringBuilder();
+      for (int k = 64; k > 0; k--) {
+        map.append(k == 64 ? "" : ",").append("\"k").append(String.format(Locale.ROOT, "%03d", k)).append("\":").append(k);
+      }
+      final String atLimit = "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{" + map + "}}}";
+      final String beyond = atLimit.replace("{\"k064\"", "{\"k065\":65,\"k064\"");
+
+      // when, then
+      assertSameAsTree(atLimit, true);
+      assertStepsAside(beyond, true);
+    }
+
+    @Test
+    void shouldReadAPlainUploadAfterOneItSteppedAsideFromMidRecord() {
+      // given: on this thread, uploads it left in a map, after a DEL, after a long map, at the end
+      final List<String> left =
+          List.of(
+              "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"a\u007fb\",\"customProperties\":{\"x\":1,\"y\":\"\\n\"}}}",
+              "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{\"x\":1,\"x\":2}}}",
+              PIPELINE + "\n" + EVENT + "\n{\"seq\":9,\"kind\":\"pipeline\",\"fact\":{\"name\":");
+      for (final String body : left) {
+        assertStepsAside(body, true);
+
+        // when, then: the next upload reads as the tree reads it
+        assertSameAsTree(String.join("\n", PLAIN) + "\n", true);
+      }
+    }
+
+    @Test
     void shouldStepAsideForTooManyRecords() {
       assertThat(EncodedRecords.read(bytes(PIPELINE + "\n" + EVENT), true, "edge-1", "u", RECEIVED, 1)).isNull();
       assertThat(EncodedRecords.read(bytes("[" + PIPELINE + "," + EVENT + "]"), false, "edge-1", "u", RECEIVED, 1)).isNull();

@@ -101,7 +101,7 @@ class NativeRecordsTest {
   void shouldReadKeysThatCollideInAHashTableAndLeaveOtherUploadsAlone() {
     // given: 512 map keys of two-character blocks that share one hash in a text parser's table of
     // field names (jackson-core#547: such a table refused the upload, then failed others' with an
-    // internal error), read by every path, the NDJSON tree's text parser among them
+    // internal error), in NDJSON, whose tree path parses each line as text
     final StringBuilder map = new StringBuilder();
     for (int i = 0; i < 512; i++) {
       final StringBuilder key = new StringBuilder();

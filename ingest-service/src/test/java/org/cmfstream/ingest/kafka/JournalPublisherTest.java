@@ -157,18 +157,27 @@ class JournalPublisherTest {
     final CompletableFuture<Receipt> second = upload("b", 2);
     await().until(() -> asked.get() == 2);
 
-    // when: another upload arrives while that producer is made, and waits (for it, or in making one of its own)
+    // when: another upload arrives while that producer is made, and waits (for it, or in making
+    // one of its own); then the producer is made, and the first commit ends once both uploads
+    // have sent their records into its transaction
     final CompletableFuture<Receipt> third = new CompletableFuture<>();
-    final Thread arriving = new Thread(() -> third.complete(publisher.publishEncoded("upload-c", "c", List.of(new byte[1], new byte[1]), 2, 1)));
+    final Thread arriving = new Thread(() -> {
+      try {
+        third.complete(publisher.publishEncoded("upload-c", "c", List.of(new byte[1], new byte[1]), 2, 1));
+      } catch (RuntimeException e) {
+        third.completeExceptionally(e);
+      }
+    });
     arriving.start();
-    await().until(() -> arriving.getState() == Thread.State.WAITING || arriving.getState() == Thread.State.TIMED_WAITING);
+    await().until(() -> arriving.getState() == Thread.State.TIMED_WAITING);
     makeTheNext.countDown();
+    await().until(() -> made.size() == 2 && made.get(1).uncommittedRecords().size() == 2 + 1 + 2 + 1);
     release.countDown();
 
     // then: no third producer; the two uploads shared the second one's transaction
     assertThat(first.join().accepted()).isEqualTo(1);
     assertThat(second.join().accepted()).isEqualTo(2);
-    assertThat(third.join().accepted()).isEqualTo(2);
+    assertThat(third.orTimeout(60, TimeUnit.SECONDS).join().accepted()).isEqualTo(2);
     assertThat(made).hasSize(2);
     assertThat(made.get(1).transactions).hasSize(1);
     assertThat(made.get(1).transactions.get(0)).containsOnly("b", "c").hasSize(6);

@@ -67,10 +67,12 @@ public final class CanonicalBytes {
     len = 0;
   }
 
+  /** A copy of the canonical bytes written since the last reset. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
   }
 
+  /** Feeds the canonical bytes written since the last reset to {@code digest}, without copying them. */
   public void digestInto(final MessageDigest digest) {
     digest.update(buf, 0, len);
   }
@@ -237,6 +239,7 @@ public final class CanonicalBytes {
     }
   }
 
+  /** An integer, in decimal as CanonicalForm writes it. */
   public void writeLong(final long value) {
     putAscii(Long.toString(value));
   }
@@ -437,7 +440,6 @@ public final class CanonicalBytes {
     return ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (delete - ONES) & ~delete | (x - ONES * 0x20) & ~x) & HIGHS;
   }
 
-
   private void putAscii(final String s) {
     final int n = s.length();
     ensure(n);
@@ -447,11 +449,13 @@ public final class CanonicalBytes {
     len += n;
   }
 
+  /** One byte as it is: a brace, a comma, a colon. */
   public void put(final byte b) {
     ensure(1);
     buf[len++] = b;
   }
 
+  /** Bytes as they are: a literal such as {@code null} or {@code true}. */
   public void put(final byte[] bytes) {
     ensure(bytes.length);
     System.arraycopy(bytes, 0, buf, len, bytes.length);

@@ -15,23 +15,22 @@ public final class AvroOut {
   private byte[] buf;
   private int len;
 
+  /** Empty, with room for {@code capacity} bytes before it grows. */
   public AvroOut(final int capacity) {
     buf = new byte[capacity];
   }
 
+  /** Empties it, keeping its room. */
   public void reset() {
     len = 0;
   }
 
+  /** The room it has, written or not: a caller drops an instance grown too large. */
   public int capacity() {
     return buf.length;
   }
 
-  /** The bytes written since the last reset. */
-  public int length() {
-    return len;
-  }
-
+  /** A copy of the bytes written since the last reset. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
   }
@@ -41,11 +40,13 @@ public final class AvroOut {
     writeBytes(other.buf, 0, other.len);
   }
 
+  /** One raw byte: a boolean, a union's or an enum's single-byte index. */
   public void writeByte(final int b) {
     ensure(1);
     buf[len++] = (byte) b;
   }
 
+  /** Raw bytes, with no length before them. */
   public void writeBytes(final byte[] bytes, final int off, final int n) {
     ensure(n);
     System.arraycopy(bytes, off, buf, len, n);
@@ -59,10 +60,12 @@ public final class AvroOut {
     }
   }
 
+  /** An int, zigzag varint-encoded. */
   public void writeInt(final int n) {
     writeVarLong(((n << 1) ^ (n >> 31)) & 0xffffffffL);
   }
 
+  /** A long, zigzag varint-encoded. */
   public void writeLong(final long n) {
     writeVarLong((n << 1) ^ (n >> 63));
   }
@@ -82,6 +85,7 @@ public final class AvroOut {
     writeBytes(utf8, off, n);
   }
 
+  /** A string: its UTF-8 length, then its UTF-8 bytes. */
   public void writeString(final CharSequence s) {
     if (s instanceof Utf8 u) {
       writeInt(u.getByteLength());
