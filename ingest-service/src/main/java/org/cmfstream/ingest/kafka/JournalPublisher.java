@@ -77,6 +77,9 @@ public class JournalPublisher implements AutoCloseable {
   private Transaction open;
   private int committing;
   private boolean closed;
+  /** How many producers could not be made, and why the last could not. Guarded by the lock. */
+  private long failedStarts;
+  private KafkaException lastStartFailure;
 
   @Inject
   public JournalPublisher(final KafkaSettings kafka, final PublisherSettings settings) {
@@ -189,9 +192,15 @@ public class JournalPublisher implements AutoCloseable {
     final long deadline = System.nanoTime() + settings.maxBlock().toNanos();
     lock.lock();
     try {
+      final long failedBefore = failedStarts;
       while (true) {
         if (closed) {
           throw new KafkaUnavailable("the publisher is shutting down", null);
+        }
+        if (failedStarts != failedBefore) {
+          // The producer this upload waited for could not be made: Kafka is away, and trying
+          // again now would only keep the client waiting beyond maxBlock for the same answer.
+          throw new KafkaUnavailable("cannot reach Kafka: " + lastStartFailure.getMessage(), lastStartFailure);
         }
         if (open != null && open.records + records > MAX_GROUP_RECORDS) {
           // Full: it commits once its uploads have sent everything; this one starts another.
@@ -270,6 +279,10 @@ public class JournalPublisher implements AutoCloseable {
     } finally {
       lock.lock();
       lane.starting = false;
+      if (failure != null) {
+        failedStarts++;
+        lastStartFailure = failure;
+      }
       changed.signalAll();
     }
     if (failure != null) {

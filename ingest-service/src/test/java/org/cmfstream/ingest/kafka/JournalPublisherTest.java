@@ -160,16 +160,7 @@ class JournalPublisherTest {
     // when: another upload arrives while that producer is made, and waits (for it, or in making
     // one of its own); then the producer is made, and the first commit ends once both uploads
     // have sent their records into its transaction
-    final CompletableFuture<Receipt> third = new CompletableFuture<>();
-    final Thread arriving = new Thread(() -> {
-      try {
-        third.complete(publisher.publishEncoded("upload-c", "c", List.of(new byte[1], new byte[1]), 2, 1));
-      } catch (RuntimeException e) {
-        third.completeExceptionally(e);
-      }
-    });
-    arriving.start();
-    await().until(() -> arriving.getState() == Thread.State.TIMED_WAITING);
+    final CompletableFuture<Receipt> third = uploadThatWaits("c", 2);
     makeTheNext.countDown();
     await().until(() -> made.size() == 2 && made.get(1).uncommittedRecords().size() == 2 + 1 + 2 + 1);
     release.countDown();
@@ -177,11 +168,65 @@ class JournalPublisherTest {
     // then: no third producer; the two uploads shared the second one's transaction
     assertThat(first.join().accepted()).isEqualTo(1);
     assertThat(second.join().accepted()).isEqualTo(2);
-    assertThat(third.orTimeout(60, TimeUnit.SECONDS).join().accepted()).isEqualTo(2);
+    assertThat(third.join().accepted()).isEqualTo(2);
     assertThat(made).hasSize(2);
     assertThat(made.get(1).transactions).hasSize(1);
     assertThat(made.get(1).transactions.get(0)).containsOnly("b", "c").hasSize(6);
-    arriving.join();
+  }
+
+  @Test
+  void shouldAnswerUploadsWaitingForAProducerThatCouldNotBeMadeWithoutTryingAgain() {
+    // given: a commit in flight, and an upload making the next producer, which Kafka will refuse
+    publisher.close();
+    final CountDownLatch refuseTheNext = new CountDownLatch(1);
+    final AtomicInteger asked = new AtomicInteger();
+    publisher = new JournalPublisher(SETTINGS, n -> {
+      if (asked.getAndIncrement() > 0) {
+        awaitQuietly(refuseTheNext);
+        throw new KafkaException("Timeout expired after 10000ms while awaiting InitProducerId");
+      }
+      final GatedProducer producer = new GatedProducer(release);
+      producer.initTransactions();
+      made.add(producer);
+      return producer;
+    });
+    final CompletableFuture<Receipt> first = upload("a", 1);
+    await().until(() -> made.size() == 1 && made.get(0).committing.getCount() == 0);
+    final CompletableFuture<Receipt> making = upload("b", 1);
+    await().until(() -> asked.get() == 2);
+    final CompletableFuture<Receipt> waiting = uploadThatWaits("c", 1);
+
+    // when
+    refuseTheNext.countDown();
+
+    // then: both are 503s naming Kafka, and the waiting one made no producer of its own
+    for (final CompletableFuture<Receipt> refused : List.of(making, waiting)) {
+      assertThatThrownBy(refused::join)
+          .hasCauseInstanceOf(KafkaUnavailable.class)
+          .hasMessageContaining("cannot reach Kafka");
+    }
+    assertThat(asked).hasValue(2);
+    release.countDown();
+    assertThat(first.join().accepted()).isEqualTo(1);
+  }
+
+  /**
+   * An upload on a thread of its own, returned once that thread waits (for a producer, or for
+   * Kafka while making one): the state the tests then change under it.
+   */
+  private CompletableFuture<Receipt> uploadThatWaits(final String site, final int records) {
+    final CompletableFuture<Receipt> receipt = new CompletableFuture<>();
+    final List<byte[]> encoded = IntStream.range(0, records).mapToObj(i -> new byte[] {(byte) i}).toList();
+    final Thread arriving = new Thread(() -> {
+      try {
+        receipt.complete(publisher.publishEncoded("upload-" + site, site, encoded, records, 1));
+      } catch (RuntimeException e) {
+        receipt.completeExceptionally(e);
+      }
+    });
+    arriving.start();
+    await().until(() -> arriving.getState() == Thread.State.TIMED_WAITING);
+    return receipt.orTimeout(60, TimeUnit.SECONDS);
   }
 
   private static void awaitQuietly(final CountDownLatch latch) {
