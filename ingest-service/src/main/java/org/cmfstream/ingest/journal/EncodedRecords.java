@@ -4,8 +4,6 @@ package org.cmfstream.ingest.journal;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import org.apache.avro.specific.SpecificData;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.web.Json;
 import org.cmfstream.journal.hash.CanonicalBytes;
+import org.cmfstream.journal.hash.ContentHash;
 import org.cmfstream.journal.serde.AvroOut;
 import org.cmfstream.journal.serde.JournalCodec;
 
@@ -53,7 +52,6 @@ final class EncodedRecords {
 
   private static final StepAside STEP_ASIDE = new StepAside();
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SEQ = ascii("seq");
   private static final byte[] TIME = ascii("time");
   private static final byte[] KIND = ascii("kind");
@@ -88,7 +86,7 @@ final class EncodedRecords {
         .toArray(Layout[]::new);
   }
 
-  /** A reader per thread: its buffers, canonical writer and digest are reused, upload after upload. */
+  /** A reader per thread: its buffers and canonical writer are reused, upload after upload. */
   private static final ThreadLocal<Reader> READERS = ThreadLocal.withInitial(Reader::new);
 
   private EncodedRecords() {}
@@ -303,8 +301,6 @@ final class EncodedRecords {
     private static final int MAX_KEY_BYTES = Json.factory().streamReadConstraints().getMaxNameLength();
 
     private final CanonicalBytes canonical = new CanonicalBytes();
-    private final MessageDigest sha256 = sha256();
-    private final byte[] digest = new byte[32];
     private final byte[] hex = new byte[64];
     private AvroOut fact = new AvroOut(1024);
     private AvroOut record = new AvroOut(1024);
@@ -313,7 +309,7 @@ final class EncodedRecords {
     private int i;
     private int n;
     private boolean ndjson;
-    /** The seq of the record just read. */
+    /** The seq of the record just read; -1 before the first. */
     private long currentSeq;
 
     // The fields of the fact being read, by position: what was seen and its value.
@@ -374,8 +370,7 @@ final class EncodedRecords {
       prefix.writeString(upload);
       final byte[] uploadBytes = prefix.toByteArray();
       final List<byte[]> records = new ArrayList<>();
-      int largest = 0;
-      long lastSeq = -1;
+      currentSeq = -1;
       if (ndjson) {
         boolean newline = true;
         while (true) {
@@ -383,13 +378,10 @@ final class EncodedRecords {
           if (i == n) {
             break;
           }
-          if (b[i] != '{' || !newline || records.size() == maxRecords) {
+          if (!newline) {
             throw STEP_ASIDE;
           }
-          final byte[] encoded = record(head, uploadBytes, received);
-          records.add(encoded);
-          largest = Math.max(largest, encoded.length);
-          lastSeq = rising(lastSeq);
+          next(records, maxRecords, head, uploadBytes, received);
           newline = false;
         }
       } else {
@@ -397,13 +389,7 @@ final class EncodedRecords {
         expect('[');
         while (true) {
           skipWhitespace();
-          if (i == n || b[i] != '{' || records.size() == maxRecords) {
-            throw STEP_ASIDE;
-          }
-          final byte[] encoded = record(head, uploadBytes, received);
-          records.add(encoded);
-          largest = Math.max(largest, encoded.length);
-          lastSeq = rising(lastSeq);
+          next(records, maxRecords, head, uploadBytes, received);
           skipWhitespace();
           if (i < n && b[i] == ',') {
             i++;
@@ -420,15 +406,23 @@ final class EncodedRecords {
       if (records.isEmpty()) {
         throw STEP_ASIDE;
       }
+      int largest = 0;
+      for (final byte[] record : records) {
+        largest = Math.max(largest, record.length);
+      }
       return new EncodedUpload(records, largest);
     }
 
-    /** The seq just read, if above the last; a repeated or falling seq is for the other paths. */
-    private long rising(final long lastSeq) {
+    /** The next record, from its '{', if there is room for it and its seq rises; a repeated or falling seq is for the other paths. */
+    private void next(final List<byte[]> records, final int maxRecords, final byte[] head, final byte[] uploadBytes, final long received) {
+      if (i == n || b[i] != '{' || records.size() == maxRecords) {
+        throw STEP_ASIDE;
+      }
+      final long lastSeq = currentSeq;
+      records.add(record(head, uploadBytes, received));
       if (currentSeq <= lastSeq) {
         throw STEP_ASIDE;
       }
-      return currentSeq;
     }
 
     /** One record from its '{': returns its single-object bytes. */
@@ -828,14 +822,11 @@ final class EncodedRecords {
     private void whitespace() {
       while (i < n) {
         final byte c = b[i];
-        if (c == ' ' || c == '\t' || c == '\r') {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' && !ndjson) {
           i++;
-        } else if (c == '\n' && !ndjson) {
-          i++;
+        } else if (c == '\n') {
+          throw STEP_ASIDE;
         } else {
-          if (c == '\n') {
-            throw STEP_ASIDE;
-          }
           return;
         }
       }
@@ -891,16 +882,7 @@ final class EncodedRecords {
         }
       }
       canonical.put((byte) '}');
-      canonical.digestInto(sha256);
-      try {
-        sha256.digest(digest, 0, digest.length);
-      } catch (java.security.DigestException e) {
-        throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
-      }
-      for (int d = 0; d < digest.length; d++) {
-        hex[2 * d] = HEX[(digest[d] >> 4) & 0xf];
-        hex[2 * d + 1] = HEX[digest[d] & 0xf];
-      }
+      ContentHash.hexInto(canonical, hex);
       record.reset();
       record.writeBytes(head, 0, head.length);
       record.writeInt(SEQ_LONG);
@@ -1023,14 +1005,6 @@ final class EncodedRecords {
       entryFrom = Arrays.copyOf(entryFrom, size);
       entryLength = Arrays.copyOf(entryLength, size);
       sorted = Arrays.copyOf(sorted, size);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 

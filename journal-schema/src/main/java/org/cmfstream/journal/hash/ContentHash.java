@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.journal.hash;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,6 +22,7 @@ import java.util.Objects;
 public record ContentHash(String hex) {
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] ASCII_HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * A canonical writer and a digest per thread: every journal record is hashed on the way in, and
@@ -56,6 +58,26 @@ public record ContentHash(String hex) {
     return hasher.hex();
   }
 
+  /**
+   * The {@link #hex} of the canonical text in {@code canonical}, written by a caller piece by
+   * piece, as 64 lower-case ASCII digits into {@code hex}: for a writer of journal records' bytes,
+   * which needs no String.
+   */
+  public static void hexInto(final CanonicalBytes canonical, final byte[] hex) {
+    final Hasher hasher = HASHER.get();
+    canonical.digestInto(hasher.sha256);
+    final byte[] digest = hasher.digest;
+    try {
+      hasher.sha256.digest(digest, 0, digest.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+    }
+    for (int d = 0; d < digest.length; d++) {
+      hex[2 * d] = ASCII_HEX[(digest[d] >> 4) & 0xf];
+      hex[2 * d + 1] = ASCII_HEX[digest[d] & 0xf];
+    }
+  }
+
   /** {@code [0-9a-f]{64}}, without compiling a pattern for each hash. */
   private static boolean isHex64(final String s) {
     if (s.length() != 64) {
@@ -74,6 +96,8 @@ public record ContentHash(String hex) {
   private static final class Hasher {
     final CanonicalBytes canonical = new CanonicalBytes();
     final MessageDigest sha256 = sha256();
+    /** Where {@link #hexInto} takes a digest, so that hashing a record makes no garbage. */
+    final byte[] digest = new byte[32];
 
     String hex() {
       // Updated only here, and digest() resets it for the next value.
