@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,6 +76,8 @@ class IngestBenchmark {
   private static final int SITES = 4;
   /** Concurrent uploads: edge sites upload in parallel; uploads arriving together share a Kafka transaction. */
   private static final int SENDERS = Integer.getInteger("bench.senders", 8);
+  /** The publisher's transactional producers (one per sender unless told). */
+  private static final int PRODUCERS = Integer.getInteger("bench.producers", SENDERS);
   private static final int PUSHES = 300;
   /** Records per upload of the warm-up's small uploads. */
   private static final int SMALL_UPLOAD = 20;
@@ -82,7 +87,7 @@ class IngestBenchmark {
     final Map<String, Object> props = new HashMap<>(ServiceProperties.ofSharedStack());
     props.put("micronaut.server.port", -1);
     props.put("cmfstream.ingest.max-journal-records", BATCH_SIZE);
-    props.put("cmfstream.ingest.publisher.producers", SENDERS);
+    props.put("cmfstream.ingest.publisher.producers", PRODUCERS);
     // No replay runs here: measure ingest alone, without waiting on receipts.
     props.put("cmfstream.ingest.receipt.timeout", "0s");
     try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props)) {
@@ -116,6 +121,8 @@ class IngestBenchmark {
       final Map<String, Long> rawBroker = new HashMap<>();
       final Map<String, Long> natIngest = new HashMap<>();
       final Map<String, Long> natBroker = new HashMap<>();
+      final double[] rawSent = new double[3];
+      final double[] natSent = new double[3];
       int warmups = 0;
       try (KafkaProducer<String, byte[]> producer = rawProducer()) {
         double jitShare = 1;
@@ -134,10 +141,14 @@ class IngestBenchmark {
         for (int round = 0; round < ROUNDS; round++) {
           final double[] before = {cpuSeconds(self), cpuSeconds(broker)};
           final ThreadCpu.Snapshot[] threadsBefore = {ThreadCpu.of(self), ThreadCpu.of(broker)};
+          final double[] rawBefore = sent("producer-");
           raw[round] = records / seconds(() -> rawSends(producer, encoded));
+          addSent(rawSent, rawBefore, sent("producer-"));
+          final double[] natBefore = sent("cmf-ingest-");
           final double[] between = {cpuSeconds(self), cpuSeconds(broker)};
           final ThreadCpu.Snapshot[] threadsBetween = {ThreadCpu.of(self), ThreadCpu.of(broker)};
           nat[round] = records / seconds(() -> nativeUploads(http, base, batches));
+          addSent(natSent, natBefore, sent("cmf-ingest-"));
           final double[] after = {cpuSeconds(self), cpuSeconds(broker)};
           final ThreadCpu.Snapshot[] threadsAfter = {ThreadCpu.of(self), ThreadCpu.of(broker)};
           for (int i = 0; i < 2; i++) {
@@ -157,7 +168,7 @@ class IngestBenchmark {
       final double pushMedian = median(cmf);
       System.out.println();
       System.out.println("ingest benchmark: " + records + " records per round in " + BATCHES + " batches of " + BATCH_SIZE + ", " + SITES + " sites, "
-          + SENDERS + " concurrent senders; medians of " + ROUNDS + " rounds after " + warmups + " warm-up rounds");
+          + SENDERS + " concurrent senders, " + PRODUCERS + " producers; medians of " + ROUNDS + " rounds after " + warmups + " warm-up rounds");
       System.out.printf(Locale.ROOT, "  %-34s %12s %10s %8s%n", "", "records/s", "MB/s", "ratio");
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8s%n", "raw kafka-clients producer (Avro)", rawMedian, rawMedian * avroBytes / records / 1e6, "1.00");
       System.out.printf(Locale.ROOT, "  %-34s %12.0f %10.1f %8.2f%n", "native journal uploads (NDJSON)", natMedian, natMedian * httpBytes / records / 1e6, natMedian / rawMedian);
@@ -170,6 +181,8 @@ class IngestBenchmark {
       System.out.println("         broker: " + ThreadCpu.perRecord(rawBroker, measured, 6));
       System.out.println("    native: ingest JVM: " + ThreadCpu.perRecord(natIngest, measured, 6));
       System.out.println("            broker: " + ThreadCpu.perRecord(natBroker, measured, 6));
+      System.out.printf(Locale.ROOT, "  requests to the broker (every kind), per request: raw %.0f records, %.0f bytes; native %.0f records, %.0f bytes%n",
+          rawSent[0] / rawSent[1], rawSent[2] / rawSent[1], natSent[0] / natSent[1], natSent[2] / natSent[1]);
       assertThat(natMedian).isPositive();
     }
   }
@@ -213,6 +226,29 @@ class IngestBenchmark {
       out.append("{\"seq\":").append(seq).append(",\"time\":").append(1795414078432L + seq).append(',').append(fact).append("}\n");
     }
     return out.toString();
+  }
+
+  /**
+   * Records sent, requests and bytes sent so far by the producers in this JVM whose client id
+   * starts with the prefix, from their own cumulative metrics (requests of every kind: a
+   * transactional producer's AddPartitionsToTxn and EndTxn too).
+   */
+  private static double[] sent(final String clientIdPrefix) throws Exception {
+    final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    final double[] totals = new double[3];
+    for (final ObjectName name : jmx.queryNames(new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientIdPrefix + "*"), null)) {
+      totals[0] += (Double) jmx.getAttribute(name, "record-send-total");
+      totals[1] += (Double) jmx.getAttribute(name, "request-total");
+      totals[2] += (Double) jmx.getAttribute(name, "outgoing-byte-total");
+    }
+    return totals;
+  }
+
+  /** Adds what the producers sent between two {@link #sent} snapshots to the running sums. */
+  private static void addSent(final double[] sums, final double[] before, final double[] after) {
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] += after[i] - before[i];
+    }
   }
 
   /** The publisher's own settings, without its transactions: the baseline ingest is held to. */
