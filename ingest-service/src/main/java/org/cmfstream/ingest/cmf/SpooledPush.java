@@ -79,6 +79,7 @@ final class SpooledPush implements AutoCloseable {
 
   /** Pass one: the request's own fields, checked the way the real server's model checks them. */
   private void readFields() throws IOException {
+    checkUtf8Start();
     try (JsonParser p = Json.factory().createParser(body.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw BadInput.unprocessable("invalid_request", "the request body must be a JSON object");
@@ -124,6 +125,24 @@ final class SpooledPush implements AutoCloseable {
     } catch (JsonProcessingException e) {
       // Parse errors and the reader's limits (nesting deeper than 200 levels) alike: the client's mistake.
       throw BadInput.unprocessable("malformed-json", "the request body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * JSON between systems is UTF-8 (RFC 8259, 8.1), and pass two finds {@code json_payload} by its
+   * byte offset in UTF-8. Jackson would take a body whose first bytes say UTF-16 or UTF-32 (a NUL,
+   * or a byte order mark of FE and FF, bytes UTF-8 never has) and read it as such, so such a body
+   * is refused here. A UTF-8 byte order mark is skipped by the parser and kept in the offsets.
+   */
+  private void checkUtf8Start() throws IOException {
+    final byte[] head;
+    try (InputStream in = Files.newInputStream(body)) {
+      head = in.readNBytes(4);
+    }
+    for (final byte b : head) {
+      if (b == 0 || b == (byte) 0xFE || b == (byte) 0xFF) {
+        throw BadInput.unprocessable("malformed-json", "the request body is not UTF-8: send the push as JSON in UTF-8");
+      }
     }
   }
 

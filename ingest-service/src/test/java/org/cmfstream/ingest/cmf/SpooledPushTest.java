@@ -88,6 +88,45 @@ class SpooledPushTest {
   }
 
   @Nested
+  class OtherEncodings {
+
+    private static final String BODY = "{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\": [{\\\"name\\\": \\\"p\\\", \\\"stages\\\": []}]}\"}";
+
+    /**
+     * Jackson reads UTF-16 and UTF-32 when the first bytes say so, but the second pass finds
+     * json_payload by its byte offset in UTF-8: such a body failed with an internal error, a 500.
+     */
+    @Test
+    void shouldRefuseABodyInUtf16OrUtf32With422() {
+      for (final String charset : new String[] {"UTF-16", "UTF-16LE", "UTF-16BE", "UTF-32", "UTF-32LE"}) {
+        // given
+        final byte[] body = BODY.getBytes(java.nio.charset.Charset.forName(charset));
+        // when
+        final BadInput refused = refused(body);
+        // then
+        assertThat(refused).as(charset).isNotNull();
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.detail()).contains("UTF-8");
+      }
+    }
+
+    @Test
+    void shouldReadABodyThatStartsWithAUtf8ByteOrderMark() throws Exception {
+      // given
+      final ByteArrayOutputStream body = new ByteArrayOutputStream();
+      body.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+      body.writeBytes(utf8(BODY));
+      // when
+      final CmfPushTranslator.Outcome outcome;
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body.toByteArray()), 1 << 20, spool)) {
+        outcome = push.translate("site", "upload", Instant.EPOCH);
+      }
+      // then
+      assertThat(outcome.pipelineFound()).isTrue();
+    }
+  }
+
+  @Nested
   class CollidingKeys {
 
     /**
