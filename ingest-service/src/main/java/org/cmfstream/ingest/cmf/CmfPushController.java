@@ -67,7 +67,7 @@ final class CmfPushController {
       }
       Bodies.checkEncoding(request);
       // No body at all is the empty body: FastAPI's 422 in the cmf shape, not the framework's 400.
-      try (SpooledPush push = SpooledPush.spool(body != null ? body : InputStream.nullInputStream(), limits.maxPushBytes(), limits.spool())) {
+      try (SpooledPush push = SpooledPush.spool(body != null ? body : InputStream.nullInputStream(), limits.maxPushBytes(), limits.maxPushRecords(), limits.spool())) {
         final String upload = UUID.randomUUID().toString();
         final String site = CmfPushTranslator.siteOf(push.pipelineName());
         final CmfPushTranslator.Outcome outcome = push.translate(site, upload, Instant.now());

@@ -13,11 +13,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.avro.generic.IndexedRecord;
 import org.cmfstream.avro.ArtifactFact;
 import org.cmfstream.avro.Direction;
@@ -58,6 +60,9 @@ public final class CmfPushTranslator {
 
   /** What a streamed translation found; its records went to the sink. */
   public record Outcome(boolean pipelineFound, int executions) {}
+
+  /** One event of an execution, its artifact's record made once for all of the execution's uuids. */
+  private record EventArtifact(String uri, Direction direction, JournalRecord artifact, Map<String, Double> metrics) {}
 
   /**
    * Translates a parsed dump into a list: for tests and small dumps.
@@ -191,9 +196,9 @@ public final class CmfPushTranslator {
               stage();
             }
           }
-          case "name" -> name = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "name" -> name = textOrSkip();
           case "custom_properties" -> custom = TREES.readTree(p);
-          case "create_time_since_epoch" -> created = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+          case "create_time_since_epoch" -> created = longOrSkip();
           default -> p.skipChildren();
         }
       }
@@ -210,7 +215,25 @@ public final class CmfPushTranslator {
         throw deferred;
       }
       found = true;
-      emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(custom, "Pipeline.custom_properties")).build(), time(created));
+      emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(custom, () -> "Pipeline.custom_properties")).build(), time(created));
+    }
+
+    /** The current value if it is a string; else null, past the whole value (an object or a list included). */
+    private String textOrSkip() throws IOException {
+      if (p.currentToken() == JsonToken.VALUE_STRING) {
+        return p.getText();
+      }
+      p.skipChildren();
+      return null;
+    }
+
+    /** The current value if it is an integer; else null, past the whole value. */
+    private Long longOrSkip() throws IOException {
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+        return p.getLongValue();
+      }
+      p.skipChildren();
+      return null;
     }
 
     private void stage() throws IOException {
@@ -254,9 +277,9 @@ public final class CmfPushTranslator {
               }
             }
           }
-          case "name" -> name = p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "name" -> name = textOrSkip();
           case "custom_properties" -> custom = TREES.readTree(p);
-          case "create_time_since_epoch" -> created = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+          case "create_time_since_epoch" -> created = longOrSkip();
           default -> p.skipChildren();
         }
       }
@@ -272,11 +295,12 @@ public final class CmfPushTranslator {
       if (execUuid != null && selected == 0) {
         return;
       }
+      final String stage = name;
       emit(
           StageFact.newBuilder()
               .setPipeline(pipelineName)
-              .setName(name)
-              .setCustomProperties(values(custom, "stage " + name + " custom_properties"))
+              .setName(stage)
+              .setCustomProperties(values(custom, () -> "stage " + stage + " custom_properties"))
               .setCreateTime(created)
               .build(),
           time(created));
@@ -311,11 +335,37 @@ public final class CmfPushTranslator {
 
     private void execution(final String stageName, final JsonNode execution) {
       final JsonNode props = execution.path("properties");
-      final Map<String, Object> properties = values(props, "execution properties");
+      final Map<String, Object> properties = values(props, () -> "execution properties");
       SOURCE_STORE_IDS.forEach(properties::remove);
-      final Map<String, Object> custom = values(execution.path("custom_properties"), "execution custom_properties");
+      final Map<String, Object> custom = values(execution.path("custom_properties"), () -> "execution custom_properties");
       final String stage = props.hasNonNull("Context_Type") ? props.get("Context_Type").asText() : stageName;
       final Instant time = time(longOrNull(execution.path("create_time_since_epoch")));
+      // An artifact does not depend on the uuid: built and hashed once per event, not once per uuid.
+      final List<EventArtifact> events = new ArrayList<>();
+      for (final JsonNode event : execution.path("events")) {
+        final JsonNode a = event.path("artifact");
+        final String uri = a.get("uri").asText();
+        final Map<String, Object> artifactCustom = values(a.path("custom_properties"), () -> "artifact " + uri + " custom_properties");
+        final ArtifactFact artifact =
+            ArtifactFact.newBuilder()
+                .setUri(uri)
+                .setType(a.get("type").asText())
+                .setName(a.path("name").asText(uri))
+                .setProperties(values(a.path("properties"), () -> "artifact " + uri + " properties"))
+                .setCustomProperties(artifactCustom)
+                .setCreateTime(longOrNull(a.path("create_time_since_epoch")))
+                .build();
+        final JournalRecord record = JournalRecords.of(site, null, time(longOrNull(a.path("create_time_since_epoch"))), upload, artifact);
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        if ("Metrics".equals(artifact.getType())) {
+          artifactCustom.forEach((metric, value) -> {
+            if (value instanceof Number n) {
+              metrics.put(metric, n.doubleValue());
+            }
+          });
+        }
+        events.add(new EventArtifact(uri, direction(event.path("type")), record, metrics));
+      }
       for (final String uuid : uuids(execution)) {
         executions++;
         emit(
@@ -330,32 +380,12 @@ public final class CmfPushTranslator {
                 .setCreateTime(longOrNull(execution.path("create_time_since_epoch")))
                 .build(),
             time);
-        for (final JsonNode event : execution.path("events")) {
-          final JsonNode a = event.path("artifact");
-          final String uri = a.get("uri").asText();
-          final String type = a.get("type").asText();
-          final Map<String, Object> artifactCustom = values(a.path("custom_properties"), "artifact " + uri + " custom_properties");
-          final ArtifactFact artifact =
-              ArtifactFact.newBuilder()
-                  .setUri(uri)
-                  .setType(type)
-                  .setName(a.path("name").asText(uri))
-                  .setProperties(values(a.path("properties"), "artifact " + uri + " properties"))
-                  .setCustomProperties(artifactCustom)
-                  .setCreateTime(longOrNull(a.path("create_time_since_epoch")))
-                  .build();
-          final JournalRecord record = JournalRecords.of(site, null, time(longOrNull(a.path("create_time_since_epoch"))), upload, artifact);
-          if (artifacts.add(record.getContentHash())) {
-            sink.accept(record);
+        for (final EventArtifact event : events) {
+          if (artifacts.add(event.artifact().getContentHash())) {
+            sink.accept(event.artifact());
           }
-          emit(EventFact.newBuilder().setExecutionUuid(uuid).setArtifactUri(uri).setDirection(direction(event.path("type"))).build(), time);
-          if ("Metrics".equals(type)) {
-            for (final Map.Entry<String, Object> metric : artifactCustom.entrySet()) {
-              if (metric.getValue() instanceof Number n) {
-                emit(MetricPoint.newBuilder().setExecutionUuid(uuid).setName(metric.getKey()).setStep(0).setValue(n.doubleValue()).build(), time);
-              }
-            }
-          }
+          emit(EventFact.newBuilder().setExecutionUuid(uuid).setArtifactUri(event.uri()).setDirection(event.direction()).build(), time);
+          event.metrics().forEach((metric, value) -> emit(MetricPoint.newBuilder().setExecutionUuid(uuid).setName(metric).setStep(0).setValue(value).build(), time));
         }
       }
     }
@@ -413,24 +443,29 @@ public final class CmfPushTranslator {
     return node.isIntegralNumber() && node.canConvertToLong() ? node.asLong() : null;
   }
 
-  /** MLMD values: strings, integers, doubles (NaN included), booleans; never objects or lists. */
-  static Map<String, Object> values(final JsonNode node, final String what) {
+  /**
+   * MLMD values: strings, integers, doubles (NaN included), booleans; never objects or lists.
+   *
+   * @param what names the map in an error; built only for one, since it may hold a long name and
+   *     the map many entries
+   */
+  static Map<String, Object> values(final JsonNode node, final Supplier<String> what) {
     final Map<String, Object> values = new HashMap<>();
     if (node == null || node.isMissingNode() || node.isNull()) {
       return values;
     }
     if (!node.isObject()) {
-      throw BadInput.unprocessable("invalid_dump", what + " must be an object");
+      throw BadInput.unprocessable("invalid_dump", what.get() + " must be an object");
     }
     final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       final Map.Entry<String, JsonNode> f = fields.next();
-      values.put(f.getKey(), scalar(f.getValue(), what + "." + f.getKey()));
+      values.put(f.getKey(), scalar(f.getValue(), () -> what.get() + "." + f.getKey()));
     }
     return values;
   }
 
-  static Object scalar(final JsonNode v, final String where) {
+  static Object scalar(final JsonNode v, final Supplier<String> where) {
     if (v.isNull()) {
       return null;
     } else if (v.isTextual()) {
@@ -439,12 +474,12 @@ public final class CmfPushTranslator {
       return v.asBoolean();
     } else if (v.isIntegralNumber()) {
       if (!v.canConvertToLong()) {
-        throw BadInput.unprocessable("invalid_dump", where + " is an integer beyond 64 bits: " + v.asText());
+        throw BadInput.unprocessable("invalid_dump", where.get() + " is an integer beyond 64 bits: " + v.asText());
       }
       return v.asLong();
     } else if (v.isNumber()) {
       return v.asDouble();
     }
-    throw BadInput.unprocessable("invalid_dump", where + " must be a string, number or boolean, not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    throw BadInput.unprocessable("invalid_dump", where.get() + " must be a string, number or boolean, not " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
   }
 }

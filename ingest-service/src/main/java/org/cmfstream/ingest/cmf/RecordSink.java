@@ -9,8 +9,12 @@ interface RecordSink {
 
   void accept(JournalRecord record);
 
-  /** A point to roll back to: the records of a pipeline that turns out not to be the one pushed. */
+  /**
+   * A point to roll back to: the records of a pipeline that turns out not to be the one pushed.
+   * A sink need keep only the latest mark.
+   */
   long mark();
 
+  /** Drops every record accepted since {@code mark}, the latest mark taken. */
   void rollback(long mark);
 }

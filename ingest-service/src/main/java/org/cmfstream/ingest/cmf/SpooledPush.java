@@ -29,6 +29,9 @@ import org.cmfstream.ingest.web.Json;
  */
 final class SpooledPush implements AutoCloseable {
 
+  /** Bytes of spooled records allowed per byte of the body limit. */
+  static final int SPOOL_PER_BODY_BYTE = 4;
+
   private final Path body;
   private final SpoolSink records;
   private String pipelineName;
@@ -43,12 +46,15 @@ final class SpooledPush implements AutoCloseable {
   /**
    * Spools {@code in} (at most {@code limit} bytes; 413 beyond) and reads its fields.
    *
+   * @param maxRecords the most records the push may translate into (413 beyond); their bytes
+   *     may take up to {@link #SPOOL_PER_BODY_BYTE} times {@code limit}, 413 beyond (a real dump's
+   *     records take about as many bytes as the dump)
    * @param dir where the spool files go
    */
-  static SpooledPush spool(final InputStream in, final long limit, final Path dir) throws IOException {
+  static SpooledPush spool(final InputStream in, final long limit, final int maxRecords, final Path dir) throws IOException {
     Files.createDirectories(dir);
     final Path body = Files.createTempFile(dir, "push-", ".json");
-    final SpooledPush push = new SpooledPush(body, new SpoolSink(Files.createTempFile(dir, "push-", ".records")));
+    final SpooledPush push = new SpooledPush(body, new SpoolSink(Files.createTempFile(dir, "push-", ".records"), maxRecords, SPOOL_PER_BODY_BYTE * limit));
     try {
       push.copy(in, limit);
       push.readFields();

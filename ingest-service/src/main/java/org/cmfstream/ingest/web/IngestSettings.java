@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * @param maxPushBytes the largest cmf push body; larger gets 413
  * @param maxJournalBytes the largest native journal upload, after decompression; larger gets 413
  * @param maxJournalRecords the most records one native upload may carry
+ * @param maxPushRecords the most journal records one cmf push may translate into; more gets 413
+ *     (a dump of a few kilobytes can name millions: every uuid of a reused execution times its
+ *     events, each a record spooled to disk)
  * @param spoolDir where large pushes are spooled while they are translated (default: a
  *     directory under {@code java.io.tmpdir}); files are removed when the push is answered
  */
@@ -21,6 +24,7 @@ public record IngestSettings(
     @Bindable(defaultValue = "268435456") long maxPushBytes,
     @Bindable(defaultValue = "67108864") long maxJournalBytes,
     @Bindable(defaultValue = "100000") int maxJournalRecords,
+    @Bindable(defaultValue = "5000000") int maxPushRecords,
     @Nullable Path spoolDir) {
 
   /** The spool directory, defaulted. */

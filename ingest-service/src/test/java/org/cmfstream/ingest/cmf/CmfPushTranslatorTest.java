@@ -186,6 +186,33 @@ class CmfPushTranslatorTest {
       assertThatThrownBy(() -> translate(nested, null)).isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.detail()).contains("deep"));
     }
 
+    @Test
+    void shouldNameTheMapAndKeyOfAPropertyValueThatIsNoScalar() {
+      // given
+      final JsonNode dump = Json.parse("{\"Pipeline\": [{\"name\": \"Test-env\", \"stages\": [{\"name\": \"Test-env/Prepare\", "
+          + "\"custom_properties\": {\"ok\": 1, \"bad\": [1]}, \"executions\": []}]}]}", 422, "d");
+      // when, then
+      assertThatThrownBy(() -> translate(dump, null))
+          .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.detail()).isEqualTo("stage Test-env/Prepare custom_properties.bad must be a string, number or boolean, not array"));
+    }
+
+    /**
+     * A name or a time that is an object was left unread, and its contents taken for the
+     * pipeline's or the stage's own fields: a valid pipeline after it was then refused with a
+     * wrong reason ("content after its JSON object").
+     */
+    @Test
+    void shouldSkipANameOrTimeThatIsAnObjectWhole() {
+      // given
+      final JsonNode otherPipeline = Json.parse("{\"Pipeline\": [{\"name\": {\"stages\": {\"a\": 1}}, \"create_time_since_epoch\": [{\"b\": 2}], \"stages\": []}, "
+          + "{\"name\": \"Test-env\", \"stages\": []}]}", 422, "d");
+      final JsonNode stage = Json.parse("{\"Pipeline\": [{\"name\": \"Test-env\", \"stages\": [{\"name\": {\"executions\": []}, \"executions\": []}]}]}", 422, "d");
+      // when, then
+      assertThat(translate(otherPipeline, null).pipelineNotFound()).isEmpty();
+      assertThatThrownBy(() -> translate(stage, null))
+          .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.detail()).isEqualTo("a stage has no 'name' string"));
+    }
+
     /** Issue #7's bad-input campaign: a name that was a list was stored as "" and the push answered success. */
     @Test
     void shouldRejectNamesAndTypesThatAreNoStrings() {

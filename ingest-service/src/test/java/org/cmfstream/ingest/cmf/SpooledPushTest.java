@@ -10,6 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.cmfstream.ingest.web.BadInput;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -22,11 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpooledPushTest {
 
+  private static final int MAX_RECORDS = 1_000;
+
   @TempDir Path spool;
 
   private BadInput refused(final byte[] body) {
     return catchThrowableOfType(BadInput.class, () -> {
-      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 20, spool)) {
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 20, MAX_RECORDS, spool)) {
         push.translate("site", "upload", Instant.EPOCH);
       }
     });
@@ -118,11 +123,46 @@ class SpooledPushTest {
       body.writeBytes(utf8(BODY));
       // when
       final CmfPushTranslator.Outcome outcome;
-      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body.toByteArray()), 1 << 20, spool)) {
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body.toByteArray()), 1 << 20, MAX_RECORDS, spool)) {
         outcome = push.translate("site", "upload", Instant.EPOCH);
       }
       // then
       assertThat(outcome.pipelineFound()).isTrue();
+    }
+  }
+
+  @Nested
+  class ManyRecords {
+
+    /**
+     * A dump of a few kilobytes: one execution reused under 40 uuids, with 30 events, is 1,200
+     * event records; beyond the limit it is refused, not spooled to disk whatever its size.
+     */
+    @Test
+    void shouldRefuseAPushThatTranslatesIntoMoreRecordsThanTheLimitWith413() throws Exception {
+      // given
+      final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      final var execution = json.createObjectNode();
+      final List<String> uuids = new ArrayList<>();
+      for (int u = 0; u < 40; u++) {
+        uuids.add("uuid-" + u);
+      }
+      execution.put("name", "e").putObject("properties").put("Execution_uuid", String.join(",", uuids));
+      final var events = execution.putArray("events");
+      for (int e = 0; e < 30; e++) {
+        events.addObject().put("type", 3).putObject("artifact").put("uri", "s3://b/a-" + e).put("type", "Dataset");
+      }
+      final var dump = json.createObjectNode();
+      final var stage = dump.putArray("Pipeline").addObject().put("name", "p").putArray("stages").addObject().put("name", "s");
+      stage.putArray("executions").add(execution);
+      final byte[] body = json.writeValueAsBytes(Map.of("pipeline_name", "p", "json_payload", json.writeValueAsString(dump)));
+      // when
+      final BadInput bad = refused(body);
+      // then
+      assertThat(bad).isNotNull();
+      assertThat(bad.status()).isEqualTo(413);
+      assertThat(bad.type()).isEqualTo("too_many_records");
+      assertThat(bad.detail()).contains("more than " + MAX_RECORDS);
     }
   }
 
@@ -163,7 +203,7 @@ class SpooledPushTest {
     }
 
     private CmfPushTranslator.Outcome translate(final byte[] body) throws Exception {
-      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 20, spool)) {
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 20, MAX_RECORDS, spool)) {
         return push.translate("site", "upload", Instant.EPOCH);
       }
     }
