@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,6 +130,11 @@ public final class CmfPushTranslator {
   }
 
   private static final class Reader {
+    /** What the translation reads of an execution, of each of its events, and of an event's artifact. */
+    private static final Set<String> EXECUTION_FIELDS = Set.of("name", "type", "properties", "custom_properties", "create_time_since_epoch", "events");
+    private static final Set<String> EVENT_FIELDS = Set.of("type", "artifact");
+    private static final Set<String> ARTIFACT_FIELDS = Set.of("uri", "type", "name", "properties", "custom_properties", "create_time_since_epoch");
+
     private final JsonParser p;
     private final String pipelineName;
     private final String execUuid;
@@ -218,6 +225,33 @@ public final class CmfPushTranslator {
       emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(custom, () -> "Pipeline.custom_properties")).build(), time(created));
     }
 
+    /**
+     * The object starting at the current token, with only the fields the translation reads (an
+     * execution's events and their artifacts likewise): any other field is skipped unread, however
+     * large, so an execution costs memory for what it says, not for what it carries besides.
+     */
+    private ObjectNode readObject(final Set<String> fields) throws IOException {
+      final ObjectNode node = TREES.createObjectNode();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        final String field = p.currentName();
+        final JsonToken value = p.nextToken();
+        if (!fields.contains(field)) {
+          p.skipChildren();
+        } else if (fields == EXECUTION_FIELDS && field.equals("events") && value == JsonToken.START_ARRAY) {
+          final ArrayNode events = node.putArray(field);
+          JsonToken event;
+          while ((event = p.nextToken()) != null && event != JsonToken.END_ARRAY) {
+            events.add(event == JsonToken.START_OBJECT ? readObject(EVENT_FIELDS) : TREES.readTree(p));
+          }
+        } else if (fields == EVENT_FIELDS && field.equals("artifact") && value == JsonToken.START_OBJECT) {
+          node.set(field, readObject(ARTIFACT_FIELDS));
+        } else {
+          node.set(field, TREES.readTree(p));
+        }
+      }
+      return node;
+    }
+
     /** The current value if it is a string; else null, past the whole value (an object or a list included). */
     private String textOrSkip() throws IOException {
       if (p.currentToken() == JsonToken.VALUE_STRING) {
@@ -253,7 +287,7 @@ public final class CmfPushTranslator {
             }
             hasExecutions = true;
             while (p.nextToken() == JsonToken.START_OBJECT) {
-              final JsonNode execution = TREES.readTree(p);
+              final JsonNode execution = readObject(EXECUTION_FIELDS);
               if (deferred != null) {
                 continue;
               }

@@ -167,6 +167,39 @@ class SpooledPushTest {
   }
 
   @Nested
+  class UnreadFields {
+
+    /**
+     * An execution was held whole as a tree, fields the translation never reads included: an
+     * execution of 15 MB of empty objects ran an ingest at -Xmx256m out of memory. Such a field is
+     * now skipped unread; the bytes this thread allocates show it (a tree of them takes hundreds).
+     */
+    @Test
+    void shouldSkipAFieldOfAnExecutionItDoesNotReadWithoutHoldingIt() throws Exception {
+      // given: one execution carrying a million empty objects it does not need
+      final StringBuilder junk = new StringBuilder("[");
+      for (int i = 0; i < 1_000_000; i++) {
+        junk.append(i == 0 ? "{}" : ",{}");
+      }
+      junk.append(']');
+      final byte[] body = utf8("{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\": [{\\\"name\\\": \\\"p\\\", \\\"stages\\\": [{\\\"name\\\": \\\"s\\\", "
+          + "\\\"executions\\\": [{\\\"name\\\": \\\"e\\\", \\\"properties\\\": {\\\"Execution_uuid\\\": \\\"u-1\\\"}, \\\"junk\\\": " + junk
+          + ", \\\"events\\\": []}]}]}]}\"}");
+      final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 24, MAX_RECORDS, spool)) {
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        // when
+        final CmfPushTranslator.Outcome outcome = push.translate("site", "upload", Instant.EPOCH);
+        // then
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(outcome.pipelineFound()).isTrue();
+        assertThat(outcome.executions()).isEqualTo(1);
+        assertThat(allocated).as("bytes allocated translating a push of %d bytes", body.length).isLessThan(32L << 20);
+      }
+    }
+  }
+
+  @Nested
   class CollidingKeys {
 
     /**
