@@ -63,6 +63,12 @@ public final class CmfPushTranslator {
   /** What a streamed translation found; its records went to the sink. */
   public record Outcome(boolean pipelineFound, int executions) {}
 
+  /**
+   * The fields of a dump's object that the translation reads, and the shapes of those of them
+   * that hold objects (or lists of objects) it reads in part too.
+   */
+  private record Shape(Set<String> fields, Map<String, Shape> nested) {}
+
   /** One event of an execution, its artifact's record made once for all of the execution's uuids. */
   private record EventArtifact(String uri, Direction direction, JournalRecord artifact, Map<String, Double> metrics) {}
 
@@ -131,9 +137,9 @@ public final class CmfPushTranslator {
 
   private static final class Reader {
     /** What the translation reads of an execution, of each of its events, and of an event's artifact. */
-    private static final Set<String> EXECUTION_FIELDS = Set.of("name", "type", "properties", "custom_properties", "create_time_since_epoch", "events");
-    private static final Set<String> EVENT_FIELDS = Set.of("type", "artifact");
-    private static final Set<String> ARTIFACT_FIELDS = Set.of("uri", "type", "name", "properties", "custom_properties", "create_time_since_epoch");
+    private static final Shape ARTIFACT = new Shape(Set.of("uri", "type", "name", "properties", "custom_properties", "create_time_since_epoch"), Map.of());
+    private static final Shape EVENT = new Shape(Set.of("type", "artifact"), Map.of("artifact", ARTIFACT));
+    private static final Shape EXECUTION = new Shape(Set.of("name", "type", "properties", "custom_properties", "create_time_since_epoch", "events"), Map.of("events", EVENT));
 
     private final JsonParser p;
     private final String pipelineName;
@@ -226,30 +232,38 @@ public final class CmfPushTranslator {
     }
 
     /**
-     * The object starting at the current token, with only the fields the translation reads (an
-     * execution's events and their artifacts likewise): any other field is skipped unread, however
-     * large, so an execution costs memory for what it says, not for what it carries besides.
+     * The object starting at the current token, with only the fields {@code shape} names: any
+     * other field is skipped unread, however large, so an execution costs memory for what it says,
+     * not for what it carries besides.
      */
-    private ObjectNode readObject(final Set<String> fields) throws IOException {
+    private ObjectNode readObject(final Shape shape) throws IOException {
       final ObjectNode node = TREES.createObjectNode();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         final String field = p.currentName();
-        final JsonToken value = p.nextToken();
-        if (!fields.contains(field)) {
-          p.skipChildren();
-        } else if (fields == EXECUTION_FIELDS && field.equals("events") && value == JsonToken.START_ARRAY) {
-          final ArrayNode events = node.putArray(field);
-          JsonToken event;
-          while ((event = p.nextToken()) != null && event != JsonToken.END_ARRAY) {
-            events.add(event == JsonToken.START_OBJECT ? readObject(EVENT_FIELDS) : TREES.readTree(p));
-          }
-        } else if (fields == EVENT_FIELDS && field.equals("artifact") && value == JsonToken.START_OBJECT) {
-          node.set(field, readObject(ARTIFACT_FIELDS));
+        p.nextToken();
+        if (shape.fields().contains(field)) {
+          node.set(field, readValue(shape.nested().get(field)));
         } else {
-          node.set(field, TREES.readTree(p));
+          p.skipChildren();
         }
       }
       return node;
+    }
+
+    /** The value at the current token: an object, or a list's objects, read to {@code shape} if it has one; anything else whole. */
+    private JsonNode readValue(final Shape shape) throws IOException {
+      if (shape != null && p.currentToken() == JsonToken.START_OBJECT) {
+        return readObject(shape);
+      }
+      if (shape != null && p.currentToken() == JsonToken.START_ARRAY) {
+        final ArrayNode list = TREES.createArrayNode();
+        JsonToken element;
+        while ((element = p.nextToken()) != null && element != JsonToken.END_ARRAY) {
+          list.add(readValue(shape));
+        }
+        return list;
+      }
+      return TREES.readTree(p);
     }
 
     /** The current value if it is a string; else null, past the whole value (an object or a list included). */
@@ -287,7 +301,7 @@ public final class CmfPushTranslator {
             }
             hasExecutions = true;
             while (p.nextToken() == JsonToken.START_OBJECT) {
-              final JsonNode execution = readObject(EXECUTION_FIELDS);
+              final JsonNode execution = readObject(EXECUTION);
               if (deferred != null) {
                 continue;
               }

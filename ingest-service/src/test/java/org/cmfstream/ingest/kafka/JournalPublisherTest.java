@@ -18,9 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -41,12 +43,7 @@ class JournalPublisherTest {
   /** Holds the first commit until released: a commit in flight. */
   private final CountDownLatch release = new CountDownLatch(1);
   private JournalPublisher publisher =
-      new JournalPublisher(SETTINGS, n -> {
-        final GatedProducer producer = new GatedProducer(made.isEmpty() ? release : new CountDownLatch(0));
-        producer.initTransactions();
-        made.add(producer);
-        return producer;
-      });
+      new JournalPublisher(SETTINGS, n -> newProducer(made.isEmpty() ? release : new CountDownLatch(0)));
 
   private final ExecutorService uploads = Executors.newCachedThreadPool();
 
@@ -139,23 +136,13 @@ class JournalPublisherTest {
   @Test
   void shouldMakeOneProducerAtATimeSoThatUploadsArrivingMeanwhileShareItsTransaction() throws InterruptedException {
     // given: a commit in flight, and an upload making the next producer, which is slow to make
-    publisher.close();
     final CountDownLatch makeTheNext = new CountDownLatch(1);
-    final AtomicInteger asked = new AtomicInteger();
-    publisher = new JournalPublisher(SETTINGS, n -> {
-      final boolean theFirst = asked.getAndIncrement() == 0;
-      if (!theFirst) {
-        awaitQuietly(makeTheNext);
-      }
-      final GatedProducer producer = new GatedProducer(theFirst ? release : new CountDownLatch(0));
-      producer.initTransactions();
-      made.add(producer);
-      return producer;
-    });
-    final CompletableFuture<Receipt> first = upload("a", 1);
-    await().until(() -> made.size() == 1 && made.get(0).committing.getCount() == 0);
-    final CompletableFuture<Receipt> second = upload("b", 2);
-    await().until(() -> asked.get() == 2);
+    final List<CompletableFuture<Receipt>> started = whileTheNextProducerIsMade(new AtomicInteger(), n -> {
+      awaitQuietly(makeTheNext);
+      return newProducer(new CountDownLatch(0));
+    }, 2);
+    final CompletableFuture<Receipt> first = started.get(0);
+    final CompletableFuture<Receipt> second = started.get(1);
 
     // when: another upload arrives while that producer is made, and waits (for it, or in making
     // one of its own); then the producer is made, and the first commit ends once both uploads
@@ -177,23 +164,14 @@ class JournalPublisherTest {
   @Test
   void shouldAnswerUploadsWaitingForAProducerThatCouldNotBeMadeWithoutTryingAgain() {
     // given: a commit in flight, and an upload making the next producer, which Kafka will refuse
-    publisher.close();
     final CountDownLatch refuseTheNext = new CountDownLatch(1);
     final AtomicInteger asked = new AtomicInteger();
-    publisher = new JournalPublisher(SETTINGS, n -> {
-      if (asked.getAndIncrement() > 0) {
-        awaitQuietly(refuseTheNext);
-        throw new KafkaException("Timeout expired after 10000ms while awaiting InitProducerId");
-      }
-      final GatedProducer producer = new GatedProducer(release);
-      producer.initTransactions();
-      made.add(producer);
-      return producer;
-    });
-    final CompletableFuture<Receipt> first = upload("a", 1);
-    await().until(() -> made.size() == 1 && made.get(0).committing.getCount() == 0);
-    final CompletableFuture<Receipt> making = upload("b", 1);
-    await().until(() -> asked.get() == 2);
+    final List<CompletableFuture<Receipt>> started = whileTheNextProducerIsMade(asked, n -> {
+      awaitQuietly(refuseTheNext);
+      throw new KafkaException("Timeout expired after 10000ms while awaiting InitProducerId");
+    }, 1);
+    final CompletableFuture<Receipt> first = started.get(0);
+    final CompletableFuture<Receipt> making = started.get(1);
     final CompletableFuture<Receipt> waiting = uploadThatWaits("c", 1);
 
     // when
@@ -208,6 +186,39 @@ class JournalPublisherTest {
     assertThat(asked).hasValue(2);
     release.countDown();
     assertThat(first.join().accepted()).isEqualTo(1);
+  }
+
+  /** A producer ready for transactions, whose commits wait for {@code commits}; kept in {@link #made}. */
+  private GatedProducer newProducer(final CountDownLatch commits) {
+    final GatedProducer producer = new GatedProducer(commits);
+    producer.initTransactions();
+    made.add(producer);
+    return producer;
+  }
+
+  /**
+   * Replaces the publisher with one whose first producer holds its commit until {@link #release}
+   * and whose later ones {@code next} makes; then sends an upload of one record ("a"), waits for
+   * its commit to be in flight, and sends an upload of {@code records} records ("b"), which asks
+   * for the next producer.
+   *
+   * @param asked counts the producers asked for
+   * @return the two uploads
+   */
+  private List<CompletableFuture<Receipt>> whileTheNextProducerIsMade(
+      final AtomicInteger asked, final IntFunction<Producer<String, byte[]>> next, final int records) {
+    publisher.close();
+    publisher = new JournalPublisher(SETTINGS, n -> {
+      if (asked.getAndIncrement() > 0) {
+        return next.apply(n);
+      }
+      return newProducer(release);
+    });
+    final CompletableFuture<Receipt> first = upload("a", 1);
+    await().until(() -> made.size() == 1 && made.get(0).committing.getCount() == 0);
+    final CompletableFuture<Receipt> second = upload("b", records);
+    await().until(() -> asked.get() == 2);
+    return List.of(first, second);
   }
 
   /**
@@ -242,12 +253,7 @@ class JournalPublisherTest {
   void shouldAnswerUnavailableWhenEveryProducerIsCommittingBeyondMaxBlock() {
     // given: two producers, one committing, the other holding a full group; a short wait
     publisher.close();
-    publisher = new JournalPublisher(new PublisherSettings(2, Duration.ofMillis(200), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(5)), n -> {
-      final GatedProducer producer = new GatedProducer(release);
-      producer.initTransactions();
-      made.add(producer);
-      return producer;
-    });
+    publisher = new JournalPublisher(new PublisherSettings(2, Duration.ofMillis(200), Duration.ofSeconds(30), 1_000, Duration.ofSeconds(5)), n -> newProducer(release));
     final CompletableFuture<Receipt> committing = upload("a", 1);
     await().until(() -> made.size() == 1 && made.get(0).committing.getCount() == 0);
     final CompletableFuture<Receipt> full = upload("b", JournalPublisher.MAX_GROUP_RECORDS);
