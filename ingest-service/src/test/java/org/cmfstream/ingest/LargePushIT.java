@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.cmfstream.deploy.stack.ChildProcess;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.testing.LocalStackExtension;
@@ -28,17 +29,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A 200 MB cmf push into an ingest-service whose heap is capped at 256 MB: the push is streamed,
- * spooled and translated in bounded memory (issue #3). The body is generated as it is sent, so
- * this JVM does not hold it either.
+ * Large cmf pushes into an ingest-service whose heap is capped at 256 MB: 200 MB of executions,
+ * and one execution of 100 MB of events. The push is streamed, spooled and translated in bounded
+ * memory (issue #3). Each body is generated as it is sent, so this JVM does not hold it either.
  */
 @ExtendWith(LocalStackExtension.class)
 class LargePushIT {
 
-  private static final long TARGET_BYTES = 200L * 1024 * 1024;
-
   @Test
   void shouldAcceptA200MbPushWithA256MbHeap(final StackEndpoints stack) throws Exception {
+    shouldAcceptWithA256MbHeap(stack, GeneratedPush.chain(200L * 1024 * 1024));
+  }
+
+  /**
+   * One execution of 100 MB of events: a dump writes them before the properties that name the
+   * execution, and they were held as a tree until then (a 172 MB one took 1.6 GB of heap).
+   */
+  @Test
+  void shouldAcceptAPushOfOneExecutionOf100MbOfEventsWithA256MbHeap(final StackEndpoints stack) throws Exception {
+    shouldAcceptWithA256MbHeap(stack, GeneratedPush.oneExecution(100L * 1024 * 1024));
+  }
+
+  private static void shouldAcceptWithA256MbHeap(final StackEndpoints stack, final GeneratedPush push) throws Exception {
     // given
     final int port = freePort();
     final Map<String, String> env = new HashMap<>(stack.environment());
@@ -56,7 +68,6 @@ class LargePushIT {
             Duration.ofSeconds(20))) {
       final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       awaitUp(http, port, ingest);
-      final GeneratedPush push = new GeneratedPush(TARGET_BYTES);
 
       // when
       final long start = System.nanoTime();
@@ -72,10 +83,10 @@ class LargePushIT {
 
       // then
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      assertThat(response.body()).contains("\"status\":\"success\"").contains("\"records\":" + push.expectedRecords());
+      assertThat(response.body()).contains("\"status\":\"success\"").contains("\"records\":" + push.expectedRecords);
       assertThat(ingest.isAlive()).isTrue();
-      System.out.printf(Locale.ROOT, "a %.0f MB push of %d executions (%d records) took %.1f s with -Xmx256m; ingest's peak RSS %s%n",
-          push.bytes / 1e6, push.executions, push.expectedRecords(), seconds, peakRss(ingest.pid()));
+      System.out.printf(Locale.ROOT, "a %.0f MB push of %s (%d records) took %.1f s with -Xmx256m; ingest's peak RSS %s%n",
+          push.bytes / 1e6, push.shape, push.expectedRecords, seconds, peakRss(ingest.pid()));
     }
   }
 
@@ -110,26 +121,59 @@ class LargePushIT {
   }
 
   /**
-   * The push body of one pipeline whose executions form a chain: each reads the shared
-   * environment and the previous execution's first output, and writes two new datasets. It is
-   * made as it is read: {@code json_payload} escaped on the fly.
+   * The push body of one pipeline of one stage, made as it is read ({@code json_payload} escaped
+   * on the fly): the dump's head, its parts one after another, its tail.
    */
   private static final class GeneratedPush extends InputStream {
     private static final String ENV = "0123456789abcdef0123456789abcdef";
-    private final int executions;
+    private static final String STAGE_AND_PIPELINE =
+        "], \"name\": \"Big/Train\", \"custom_properties\": {}}], \"name\": \"Big\", \"properties\": {\"Pipeline\": \"Big\"}}]}";
+    private final String shape;
+    private final long expectedRecords;
+    private final String head;
+    private final int parts;
+    private final IntFunction<String> part;
+    private final String tail;
     private int next = -1;
     private byte[] chunk;
     private int position;
     private long bytes;
 
-    GeneratedPush(final long target) {
-      this.executions = (int) (target / escaped(execution(1)).length());
+    private GeneratedPush(final String shape, final long expectedRecords, final String head, final int parts, final IntFunction<String> part, final String tail) {
+      this.shape = shape;
+      this.expectedRecords = expectedRecords;
+      this.head = head;
+      this.parts = parts;
+      this.part = part;
+      this.tail = tail;
       this.chunk = "{\"exec_uuid\": null, \"json_payload\": \"".getBytes(StandardCharsets.UTF_8);
     }
 
-    long expectedRecords() {
+    /**
+     * Executions that form a chain: each reads the shared environment and the previous
+     * execution's first output, and writes two new datasets.
+     */
+    static GeneratedPush chain(final long target) {
+      final int executions = (int) (target / escaped(execution(1)).length());
       // pipeline + stage + executions + artifacts (environment, seed, two outputs each) + 4 events each
-      return 2L + executions + (2L + 2L * executions) + 4L * executions;
+      final long records = 2L + executions + (2L + 2L * executions) + 4L * executions;
+      return new GeneratedPush(
+          executions + " executions", records, "{\"Pipeline\": [{\"stages\": [{\"executions\": [", executions, i -> (i > 1 ? ", " : "") + execution(i), STAGE_AND_PIPELINE);
+    }
+
+    /** One execution that writes a great many datasets, its properties after its events, as a real dump has them. */
+    static GeneratedPush oneExecution(final long target) {
+      final int events = (int) (target / escaped(output(1)).length());
+      // pipeline + stage + the execution + an artifact and an event for each event
+      final long records = 3L + 2L * events;
+      return new GeneratedPush(
+          "one execution of " + events + " events",
+          records,
+          "{\"Pipeline\": [{\"stages\": [{\"executions\": [{\"type\": \"Prepare\", \"name\": \"\", \"events\": [",
+          events,
+          i -> (i > 1 ? ", " : "") + output(i),
+          "], \"custom_properties\": {}, \"properties\": {\"Context_Type\": \"Big/Train\", \"Execution_uuid\": \"0000cafe-34c0-11f1-a997-db8300ea6448\"}}"
+              + STAGE_AND_PIPELINE);
     }
 
     @Override
@@ -158,12 +202,11 @@ class LargePushIT {
       next++;
       final String text;
       if (next == 0) {
-        text = escaped("{\"Pipeline\": [{\"stages\": [{\"executions\": [");
-      } else if (next <= executions) {
-        text = escaped((next > 1 ? ", " : "") + execution(next));
-      } else if (next == executions + 1) {
-        text = escaped("], \"name\": \"Big/Train\", \"custom_properties\": {}}], \"name\": \"Big\", \"properties\": {\"Pipeline\": \"Big\"}}]}")
-            + "\", \"pipeline_name\": \"Big\"}";
+        text = escaped(head);
+      } else if (next <= parts) {
+        text = escaped(part.apply(next));
+      } else if (next == parts + 1) {
+        text = escaped(tail) + "\", \"pipeline_name\": \"Big\"}";
       } else {
         return null;
       }
@@ -184,6 +227,11 @@ class LargePushIT {
 
     private static String output(final int i, final char which) {
       return String.format(Locale.ROOT, "%c%031x", which, i);
+    }
+
+    /** The {@code i}th output of the one execution. */
+    private static String output(final int i) {
+      return event(4, "Dataset", output(i, 'c'), String.format(Locale.ROOT, "data/part-%08d.csv", i));
     }
 
     /** The artifact is a function of its uri, so an output read again later is the same fact. */

@@ -9,18 +9,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.avro.generic.IndexedRecord;
 import org.cmfstream.avro.ArtifactFact;
@@ -42,10 +43,12 @@ import org.cmfstream.journal.hash.ContentHash;
  * one event per (execution, artifact, direction), and the values of {@code Metrics} artifacts as
  * metric points.
  *
- * <p>It reads the dump as a stream of tokens, holding one execution at a time, so a dump of any
- * size translates in bounded memory. The dump writes a pipeline's {@code stages} (and a stage's
- * {@code executions}) before its {@code name}, so records of a pipeline are rolled back from the
- * sink when its name turns out not to be the one pushed. A broken rule fails the whole
+ * <p>It reads the dump as a stream of tokens, holding one execution at a time (and of its events
+ * only their artifacts' records, the first thousand in memory and the rest in a file), so a dump
+ * of any size, or an execution of any number of events, translates in bounded memory. The dump
+ * writes a pipeline's {@code stages} (and a stage's {@code executions}) before its {@code name},
+ * so records of a pipeline are rolled back from the sink when its name turns out not to be the
+ * one pushed. A broken rule fails the whole
  * translation; the caller publishes only a translation that completed.
  */
 public final class CmfPushTranslator {
@@ -69,8 +72,11 @@ public final class CmfPushTranslator {
    */
   private record Shape(Set<String> fields, Map<String, Shape> nested) {}
 
-  /** One event of an execution, its artifact's record made once for all of the execution's uuids. */
-  private record EventArtifact(String uri, Direction direction, JournalRecord artifact, Map<String, Double> metrics) {}
+  /**
+   * An execution of the dump: the fields read but its events; its events; what is wrong with
+   * them, given its uuids (null if nothing); the first artifact whose record could not be made.
+   */
+  private record Execution(ObjectNode fields, ExecutionEvents events, Function<Set<String>, BadInput> eventsProblem, BadInput artifactProblem) {}
 
   /**
    * Translates a parsed dump into a list: for tests and small dumps.
@@ -98,7 +104,7 @@ public final class CmfPushTranslator {
           }
         };
     try (JsonParser tokens = TREES.treeAsTokens(dump)) {
-      final Outcome outcome = translate(tokens, pipelineName, execUuid, site, upload, received, sink);
+      final Outcome outcome = new Reader(tokens, pipelineName, execUuid, site, upload, received, sink, null).read();
       return new Translation(outcome.pipelineFound() ? Optional.empty() : Optional.of("pipeline_not_exist"), List.copyOf(records), outcome.executions());
     } catch (IOException e) {
       throw BadInput.unprocessable("malformed-json", "json_payload is not valid JSON: " + e.getMessage());
@@ -114,6 +120,7 @@ public final class CmfPushTranslator {
    * @param site the site the records are published under
    * @param upload the upload's id
    * @param received when the push arrived: the event time of facts without their own
+   * @param spill where the events of an execution of many go while the rest of it is read
    * @throws BadInput with the cmf statuses: 400 for no {@code Pipeline}, 422 {@code version_update}
    *     for an execution without {@code Execution_uuid}, 422 for any other broken rule
    * @throws IOException if the dump is not valid JSON
@@ -125,9 +132,10 @@ public final class CmfPushTranslator {
       final String site,
       final String upload,
       final Instant received,
-      final RecordSink sink)
+      final RecordSink sink,
+      final Path spill)
       throws IOException {
-    return new Reader(dump, pipelineName, execUuid, site, upload, received, sink).read();
+    return new Reader(dump, pipelineName, execUuid, site, upload, received, sink, new ExecutionEvents.Spill(spill)).read();
   }
 
   /** The site under which a pipeline's pushes are journaled: stable, and a legal site name. */
@@ -136,10 +144,11 @@ public final class CmfPushTranslator {
   }
 
   private static final class Reader {
-    /** What the translation reads of an execution, of each of its events, and of an event's artifact. */
+    /** What the translation reads of an event of an execution, and of the event's artifact. */
     private static final Shape ARTIFACT = new Shape(Set.of("uri", "type", "name", "properties", "custom_properties", "create_time_since_epoch"), Map.of());
     private static final Shape EVENT = new Shape(Set.of("type", "artifact"), Map.of("artifact", ARTIFACT));
-    private static final Shape EXECUTION = new Shape(Set.of("name", "type", "properties", "custom_properties", "create_time_since_epoch", "events"), Map.of("events", EVENT));
+    /** What the translation reads of an execution besides its events, which are read one by one. */
+    private static final Set<String> EXECUTION = Set.of("name", "type", "properties", "custom_properties", "create_time_since_epoch");
 
     private final JsonParser p;
     private final String pipelineName;
@@ -148,6 +157,8 @@ public final class CmfPushTranslator {
     private final String upload;
     private final Instant received;
     private final RecordSink sink;
+    /** Where the events of executions of many go; null to hold them in memory. */
+    private final ExecutionEvents.Spill spill;
     /** Artifacts already emitted in this push, by content hash: a shared artifact comes once. */
     private final Set<String> artifacts = new HashSet<>();
     private int executions;
@@ -156,7 +167,15 @@ public final class CmfPushTranslator {
     /** The first broken rule of the current pipeline; it counts only if the pipeline is the one pushed. */
     private BadInput deferred;
 
-    Reader(final JsonParser p, final String pipelineName, final String execUuid, final String site, final String upload, final Instant received, final RecordSink sink) {
+    Reader(
+        final JsonParser p,
+        final String pipelineName,
+        final String execUuid,
+        final String site,
+        final String upload,
+        final Instant received,
+        final RecordSink sink,
+        final ExecutionEvents.Spill spill) {
       this.p = p;
       this.pipelineName = pipelineName;
       this.execUuid = execUuid;
@@ -164,9 +183,16 @@ public final class CmfPushTranslator {
       this.upload = upload;
       this.received = received;
       this.sink = sink;
+      this.spill = spill;
     }
 
     Outcome read() throws IOException {
+      try (ExecutionEvents.Spill closed = spill) {
+        return readDump();
+      }
+    }
+
+    private Outcome readDump() throws IOException {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw BadInput.unprocessable("invalid_request", "json_payload must hold a JSON object");
       }
@@ -290,55 +316,68 @@ public final class CmfPushTranslator {
       Long created = null;
       int selected = 0;
       boolean hasExecutions = false;
-      final List<JsonNode> pending = new ArrayList<>(0);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        final String field = p.currentName();
-        p.nextToken();
-        switch (field) {
-          case "executions" -> {
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-              throw BadInput.unprocessable("invalid_dump", "a stage's 'executions' must be a list");
-            }
-            hasExecutions = true;
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-              final JsonNode execution = readObject(EXECUTION);
-              if (deferred != null) {
-                continue;
+      final List<Execution> pending = new ArrayList<>(0);
+      try {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          final String field = p.currentName();
+          p.nextToken();
+          switch (field) {
+            case "executions" -> {
+              if (p.currentToken() != JsonToken.START_ARRAY) {
+                throw BadInput.unprocessable("invalid_dump", "a stage's 'executions' must be a list");
               }
-              try {
-                validate(execution);
-              } catch (BadInput bad) {
-                // The real server checks only the pipeline pushed; whether this is it, its name
-                // (which comes last) will tell.
-                deferred = bad;
-                continue;
-              }
-              if (execUuid == null || uuids(execution).contains(execUuid)) {
-                selected++;
-                if (name == null && !execution.path("properties").hasNonNull("Context_Type")) {
-                  // The stage's own name comes after its executions; an execution carries it as
-                  // Context_Type, and only one without it (never seen from a real client) waits.
-                  pending.add(execution);
-                } else {
-                  execution(name, execution);
+              hasExecutions = true;
+              while (p.nextToken() == JsonToken.START_OBJECT) {
+                if (deferred != null) {
+                  p.skipChildren();
+                  continue;
+                }
+                final Execution execution = readExecution();
+                boolean held = false;
+                try {
+                  try {
+                    validate(execution);
+                  } catch (BadInput bad) {
+                    // The real server checks only the pipeline pushed; whether this is it, its name
+                    // (which comes last) will tell.
+                    deferred = bad;
+                    continue;
+                  }
+                  if (execUuid == null || uuids(execution.fields()).contains(execUuid)) {
+                    selected++;
+                    if (name == null && !execution.fields().path("properties").hasNonNull("Context_Type")) {
+                      // The stage's own name comes after its executions; an execution carries it as
+                      // Context_Type, and only one without it (never seen from a real client) waits.
+                      pending.add(execution);
+                      held = true;
+                    } else {
+                      execution(name, execution);
+                    }
+                  }
+                } finally {
+                  if (!held) {
+                    execution.events().release();
+                  }
                 }
               }
             }
+            case "name" -> name = textOrSkip();
+            case "custom_properties" -> custom = TREES.readTree(p);
+            case "create_time_since_epoch" -> created = longOrSkip();
+            default -> p.skipChildren();
           }
-          case "name" -> name = textOrSkip();
-          case "custom_properties" -> custom = TREES.readTree(p);
-          case "create_time_since_epoch" -> created = longOrSkip();
-          default -> p.skipChildren();
         }
-      }
-      if (name == null || name.isBlank()) {
-        throw BadInput.unprocessable("invalid_dump", "a stage has no 'name' string");
-      }
-      if (!hasExecutions) {
-        throw BadInput.unprocessable("invalid_dump", "stage '" + name + "' has no 'executions' list");
-      }
-      for (final JsonNode execution : pending) {
-        execution(name, execution);
+        if (name == null || name.isBlank()) {
+          throw BadInput.unprocessable("invalid_dump", "a stage has no 'name' string");
+        }
+        if (!hasExecutions) {
+          throw BadInput.unprocessable("invalid_dump", "stage '" + name + "' has no 'executions' list");
+        }
+        for (final Execution execution : pending) {
+          execution(name, execution);
+        }
+      } finally {
+        pending.forEach(e -> e.events().release());
       }
       if (execUuid != null && selected == 0) {
         return;
@@ -354,8 +393,93 @@ public final class CmfPushTranslator {
           time(created));
     }
 
+    /**
+     * An execution, read to {@link #EXECUTION} but its events, which are read one at a time: each
+     * is checked and its artifact's record made, and only that record is held ({@link
+     * ExecutionEvents}). What is wrong with the events waits for the execution's uuids, which
+     * come after them.
+     */
+    private Execution readExecution() throws IOException {
+      final ObjectNode fields = TREES.createObjectNode();
+      final ExecutionEvents events = new ExecutionEvents(spill, ExecutionEvents.IN_MEMORY);
+      Function<Set<String>, BadInput> eventsProblem = null;
+      BadInput artifactProblem = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        final String field = p.currentName();
+        p.nextToken();
+        if (field.equals("events")) {
+          // Named twice, the last one counts, as in a tree.
+          events.clear();
+          eventsProblem = null;
+          artifactProblem = null;
+          if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            eventsProblem = uuids -> BadInput.unprocessable("invalid_dump", "execution " + uuids + ": 'events' is not a list");
+            continue;
+          }
+          JsonToken element;
+          while ((element = p.nextToken()) != null && element != JsonToken.END_ARRAY) {
+            final JsonNode event = readValue(EVENT);
+            if (eventsProblem == null) {
+              eventsProblem = problem(event);
+            }
+            if (eventsProblem == null && artifactProblem == null) {
+              try {
+                events.add(event(event));
+              } catch (BadInput bad) {
+                // Counts only if the execution is translated, as its own properties are read first.
+                artifactProblem = bad;
+              }
+            }
+          }
+        } else if (EXECUTION.contains(field)) {
+          fields.set(field, readValue(null));
+        } else {
+          p.skipChildren();
+        }
+      }
+      return new Execution(fields, events, eventsProblem, artifactProblem);
+    }
+
+    /** What is wrong with an event, given its execution's uuids; null if nothing is. */
+    private static Function<Set<String>, BadInput> problem(final JsonNode event) {
+      try {
+        direction(event.path("type"));
+        final JsonNode artifact = event.path("artifact");
+        if (!artifact.isObject()) {
+          return uuids -> BadInput.unprocessable("invalid_dump", "an event of execution " + uuids + " has no artifact");
+        }
+        text(artifact, "uri", "artifact");
+        text(artifact, "type", "artifact " + artifact.path("uri").asText());
+        optionalText(artifact, "name", "artifact " + artifact.path("uri").asText());
+        return null;
+      } catch (BadInput bad) {
+        return uuids -> bad;
+      }
+    }
+
+    /** A checked event: its artifact's record, made once for all of the execution's uuids. */
+    private ExecutionEvents.Event event(final JsonNode event) {
+      final JsonNode a = event.path("artifact");
+      final String uri = a.get("uri").asText();
+      // Custom properties first: of two broken maps, theirs is the one named.
+      final Map<String, Object> custom = values(a.path("custom_properties"), () -> "artifact " + uri + " custom_properties");
+      final ArtifactFact artifact =
+          ArtifactFact.newBuilder()
+              .setUri(uri)
+              .setType(a.get("type").asText())
+              .setName(a.path("name").asText(uri))
+              .setProperties(values(a.path("properties"), () -> "artifact " + uri + " properties"))
+              .setCustomProperties(custom)
+              .setCreateTime(longOrNull(a.path("create_time_since_epoch")))
+              .build();
+      final JournalRecord record = JournalRecords.of(site, null, time(longOrNull(a.path("create_time_since_epoch"))), upload, artifact);
+      return ExecutionEvents.Event.of(direction(event.path("type")), record);
+    }
+
     /** The rules of one execution, checked before any of its records is made. */
-    private void validate(final JsonNode execution) {
+    private void validate(final Execution read) {
+      final JsonNode execution = read.fields();
       final String name = execution.path("name").asText("");
       if (name.isEmpty() && !execution.path("properties").hasNonNull("Execution_uuid")) {
         // cmf-protocol.md 3.1 step 4: the client is too old; it must update.
@@ -364,55 +488,23 @@ public final class CmfPushTranslator {
       if (uuids(execution).isEmpty()) {
         throw BadInput.unprocessable("invalid_dump", "an execution has an empty Execution_uuid");
       }
-      if (!execution.path("events").isMissingNode() && !execution.path("events").isArray()) {
-        throw BadInput.unprocessable("invalid_dump", "execution " + uuids(execution) + ": 'events' is not a list");
-      }
-      for (final JsonNode event : execution.path("events")) {
-        direction(event.path("type"));
-        final JsonNode artifact = event.path("artifact");
-        if (!artifact.isObject()) {
-          throw BadInput.unprocessable("invalid_dump", "an event of execution " + uuids(execution) + " has no artifact");
-        }
-        text(artifact, "uri", "artifact");
-        text(artifact, "type", "artifact " + artifact.path("uri").asText());
-        optionalText(artifact, "name", "artifact " + artifact.path("uri").asText());
+      if (read.eventsProblem() != null) {
+        throw read.eventsProblem().apply(uuids(execution));
       }
       optionalText(execution, "name", "execution " + uuids(execution));
       optionalText(execution, "type", "execution " + uuids(execution));
     }
 
-    private void execution(final String stageName, final JsonNode execution) {
+    private void execution(final String stageName, final Execution read) {
+      final JsonNode execution = read.fields();
       final JsonNode props = execution.path("properties");
       final Map<String, Object> properties = values(props, () -> "execution properties");
       SOURCE_STORE_IDS.forEach(properties::remove);
       final Map<String, Object> custom = values(execution.path("custom_properties"), () -> "execution custom_properties");
       final String stage = props.hasNonNull("Context_Type") ? props.get("Context_Type").asText() : stageName;
       final Instant time = time(longOrNull(execution.path("create_time_since_epoch")));
-      // An artifact does not depend on the uuid: built and hashed once per event, not once per uuid.
-      final List<EventArtifact> events = new ArrayList<>();
-      for (final JsonNode event : execution.path("events")) {
-        final JsonNode a = event.path("artifact");
-        final String uri = a.get("uri").asText();
-        final Map<String, Object> artifactCustom = values(a.path("custom_properties"), () -> "artifact " + uri + " custom_properties");
-        final ArtifactFact artifact =
-            ArtifactFact.newBuilder()
-                .setUri(uri)
-                .setType(a.get("type").asText())
-                .setName(a.path("name").asText(uri))
-                .setProperties(values(a.path("properties"), () -> "artifact " + uri + " properties"))
-                .setCustomProperties(artifactCustom)
-                .setCreateTime(longOrNull(a.path("create_time_since_epoch")))
-                .build();
-        final JournalRecord record = JournalRecords.of(site, null, time(longOrNull(a.path("create_time_since_epoch"))), upload, artifact);
-        final Map<String, Double> metrics = new LinkedHashMap<>();
-        if ("Metrics".equals(artifact.getType())) {
-          artifactCustom.forEach((metric, value) -> {
-            if (value instanceof Number n) {
-              metrics.put(metric, n.doubleValue());
-            }
-          });
-        }
-        events.add(new EventArtifact(uri, direction(event.path("type")), record, metrics));
+      if (read.artifactProblem() != null) {
+        throw read.artifactProblem();
       }
       for (final String uuid : uuids(execution)) {
         executions++;
@@ -428,7 +520,7 @@ public final class CmfPushTranslator {
                 .setCreateTime(longOrNull(execution.path("create_time_since_epoch")))
                 .build(),
             time);
-        for (final EventArtifact event : events) {
+        for (final ExecutionEvents.Event event : read.events()) {
           if (artifacts.add(event.artifact().getContentHash())) {
             sink.accept(event.artifact());
           }

@@ -25,7 +25,8 @@ import org.cmfstream.ingest.web.Json;
  * twice as a stream. The first pass takes {@code pipeline_name} and {@code exec_uuid} (the real
  * client sends them <em>after</em> {@code json_payload}) and notes where the payload string starts,
  * skipping it without holding it; the second pass decodes the payload string as it goes and
- * translates the dump one execution at a time into a {@link SpoolSink}.
+ * translates the dump one execution at a time into a {@link SpoolSink} (an execution's events
+ * beyond the first thousand wait in a file too, {@link ExecutionEvents}).
  */
 final class SpooledPush implements AutoCloseable {
 
@@ -34,13 +35,16 @@ final class SpooledPush implements AutoCloseable {
 
   private final Path body;
   private final SpoolSink records;
+  /** Where the spool files go: the events of an execution of many wait there too. */
+  private final Path dir;
   private String pipelineName;
   private String execUuid;
   private long payloadOffset = -1;
 
-  private SpooledPush(final Path body, final SpoolSink records) {
+  private SpooledPush(final Path body, final SpoolSink records, final Path dir) {
     this.body = body;
     this.records = records;
+    this.dir = dir;
   }
 
   /**
@@ -54,7 +58,7 @@ final class SpooledPush implements AutoCloseable {
   static SpooledPush spool(final InputStream in, final long limit, final int maxRecords, final Path dir) throws IOException {
     Files.createDirectories(dir);
     final Path body = Files.createTempFile(dir, "push-", ".json");
-    final SpooledPush push = new SpooledPush(body, new SpoolSink(Files.createTempFile(dir, "push-", ".records"), maxRecords, SPOOL_PER_BODY_BYTE * limit));
+    final SpooledPush push = new SpooledPush(body, new SpoolSink(Files.createTempFile(dir, "push-", ".records"), maxRecords, SPOOL_PER_BODY_BYTE * limit), dir);
     try {
       push.copy(in, limit);
       push.readFields();
@@ -174,7 +178,7 @@ final class SpooledPush implements AutoCloseable {
       final InputStreamReader utf8 =
           new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
       try (JsonParser dump = Json.textFactory().createParser(new JsonStringReader(utf8))) {
-        final CmfPushTranslator.Outcome outcome = CmfPushTranslator.translate(dump, pipelineName, execUuid, site, upload, received, records);
+        final CmfPushTranslator.Outcome outcome = CmfPushTranslator.translate(dump, pipelineName, execUuid, site, upload, received, records, dir);
         if (dump.nextToken() != null) {
           throw BadInput.unprocessable("malformed-json", "json_payload has content after its JSON object");
         }

@@ -200,6 +200,132 @@ class SpooledPushTest {
   }
 
   @Nested
+  class ManyEvents {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * One execution of {@code events} events, written as a real dump writes it: its events before
+     * its properties. Reused under two uuids; every 100th artifact a {@code Metrics} one; the
+     * artifacts repeat after 1,200 events.
+     */
+    private static void writeDump(final com.fasterxml.jackson.core.JsonGenerator out, final int events) throws java.io.IOException {
+      out.writeStartObject();
+      out.writeArrayFieldStart("Pipeline");
+      out.writeStartObject();
+      out.writeArrayFieldStart("stages");
+      out.writeStartObject();
+      out.writeArrayFieldStart("executions");
+      out.writeStartObject();
+      out.writeStringField("name", "train");
+      out.writeArrayFieldStart("events");
+      for (int e = 0; e < events; e++) {
+        final int a = e % 1_200;
+        out.writeStartObject();
+        out.writeNumberField("type", e % 2 == 0 ? 3 : 4);
+        out.writeObjectFieldStart("artifact");
+        out.writeStringField("uri", "s3://bucket/data/artifact-" + a);
+        out.writeStringField("type", a % 100 == 0 ? "Metrics" : "Dataset");
+        out.writeStringField("name", "data/artifact-" + a + ".csv:" + Integer.toHexString(a));
+        out.writeObjectFieldStart("custom_properties");
+        out.writeNumberField("loss", 1.0 / (a + 1));
+        out.writeNumberField("epoch", a);
+        out.writeStringField("commit", "c" + "0".repeat(31) + a);
+        out.writeEndObject();
+        out.writeNumberField("create_time_since_epoch", 1_700_000_000_000L + a);
+        out.writeEndObject();
+        out.writeEndObject();
+      }
+      out.writeEndArray();
+      out.writeObjectFieldStart("properties");
+      out.writeStringField("Execution_uuid", "u-1,u-2");
+      out.writeStringField("Context_Type", "s");
+      out.writeEndObject();
+      out.writeEndObject();
+      out.writeEndArray();
+      out.writeStringField("name", "s");
+      out.writeEndObject();
+      out.writeEndArray();
+      out.writeStringField("name", "p");
+      out.writeEndObject();
+      out.writeEndArray();
+      out.writeEndObject();
+    }
+
+    @Test
+    void shouldTranslateAnExecutionOfManyEventsAsADumpHeldInMemoryDoes() throws Exception {
+      // given: 2,500 events, most of them past those held in memory
+      final java.io.StringWriter dump = new java.io.StringWriter();
+      try (com.fasterxml.jackson.core.JsonGenerator out = JSON.createGenerator(dump)) {
+        writeDump(out, 2_500);
+      }
+      final byte[] body = JSON.writeValueAsBytes(Map.of("pipeline_name", "p", "json_payload", dump.toString()));
+      final List<org.cmfstream.avro.JournalRecord> expected =
+          CmfPushTranslator.translate(JSON.readTree(dump.toString()), "p", null, "site", "upload", Instant.EPOCH).records();
+      // when
+      final List<org.cmfstream.avro.JournalRecord> records = new ArrayList<>();
+      try (SpooledPush push = SpooledPush.spool(new ByteArrayInputStream(body), 1 << 24, 1_000_000, spool)) {
+        push.translate("site", "upload", Instant.EPOCH);
+        push.records().forEach(bytes -> records.add(org.cmfstream.journal.serde.JournalCodec.instance().decode(bytes)));
+      }
+      // then: the same records in the same order: 2 executions, 1,200 artifacts, 5,000 events,
+      // 100 metric points (25 events of Metrics artifacts, two numbers each, two uuids), the stage, the pipeline
+      assertThat(records).hasSize(2 + 1_200 + 5_000 + 100 + 2).isEqualTo(expected);
+      try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(spool)) {
+        assertThat(left).as("spool files left").isEmpty();
+      }
+    }
+
+    /**
+     * An execution's events were held as a tree until its properties came: a 172 MB push of one
+     * execution of 300,000 events ran an ingest at -Xmx384m out of memory (it took 1.6 GB). Now
+     * only their artifacts' records are held, beyond the first thousand in a file. The heap still
+     * in use when the first event record is made, all events read, shows it.
+     */
+    @Test
+    void shouldHoldAnExecutionOfManyEventsInBoundedMemory() throws Exception {
+      // given: 40,000 events, 10 MB
+      final Path dump = spool.resolve("dump.json");
+      try (com.fasterxml.jackson.core.JsonGenerator out = JSON.getFactory().createGenerator(dump.toFile(), com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+        writeDump(out, 40_000);
+      }
+      final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+      final long[] heldAtFirstEvent = {-1};
+      final int[] events = {0};
+      final RecordSink sink =
+          new RecordSink() {
+            @Override
+            public void accept(final org.cmfstream.avro.JournalRecord record) {
+              if (record.getBody() instanceof org.cmfstream.avro.EventFact && events[0]++ == 0) {
+                System.gc();
+                heldAtFirstEvent[0] = memory.getHeapMemoryUsage().getUsed();
+              }
+            }
+
+            @Override
+            public long mark() {
+              return 0;
+            }
+
+            @Override
+            public void rollback(final long mark) {
+              throw new AssertionError("the only pipeline is the one pushed");
+            }
+          };
+      System.gc();
+      final long before = memory.getHeapMemoryUsage().getUsed();
+      // when
+      try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(dump.toFile())) {
+        CmfPushTranslator.translate(parser, "p", null, "site", "upload", Instant.EPOCH, sink, spool);
+      }
+      // then
+      assertThat(events[0]).isEqualTo(80_000);
+      assertThat(heldAtFirstEvent[0] - before).as("heap held once every event was read, for a dump of %d bytes", java.nio.file.Files.size(dump))
+          .isLessThan(16L << 20);
+    }
+  }
+
+  @Nested
   class CollidingKeys {
 
     /**

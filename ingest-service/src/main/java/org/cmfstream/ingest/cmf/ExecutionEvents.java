@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright the cmf-stream authors
+package org.cmfstream.ingest.cmf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.cmfstream.avro.ArtifactFact;
+import org.cmfstream.avro.Direction;
+import org.cmfstream.avro.JournalRecord;
+import org.cmfstream.journal.serde.JournalCodec;
+
+/**
+ * The events of one execution of a cmf dump, held until the rest of the execution is read: a dump
+ * writes an execution's {@code events} before its {@code properties}, whose {@code Execution_uuid}
+ * every event record needs. The first {@code inMemory} events are held as they are; beyond that
+ * they go, encoded, to a {@link Spill} file the push's executions share, so an execution of any
+ * number of events costs bounded memory. They can be read any number of times (once per uuid of a
+ * reused execution), in the order they were added.
+ */
+final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
+
+  /** Events held in memory before they go to the spill: a real execution's fit several times over. */
+  static final int IN_MEMORY = 1_000;
+
+  /** One event of an execution: its artifact's record, made once for all of the execution's uuids. */
+  record Event(String uri, Direction direction, JournalRecord artifact, Map<String, Double> metrics) {
+
+    /**
+     * The event of {@code artifact}, a journal record of an {@link ArtifactFact}; a {@code
+     * Metrics} artifact's numbers are its metrics, by name (a map read back from the spill may
+     * iterate in another order than the one it was written from).
+     */
+    static Event of(final Direction direction, final JournalRecord artifact) {
+      final ArtifactFact fact = (ArtifactFact) artifact.getBody();
+      final Map<String, Double> metrics = new TreeMap<>();
+      if ("Metrics".equals(fact.getType())) {
+        fact.getCustomProperties().forEach((metric, value) -> {
+          if (value instanceof Number n) {
+            metrics.put(metric, n.doubleValue());
+          }
+        });
+      }
+      return new Event(fact.getUri(), direction, artifact, metrics);
+    }
+  }
+
+  private final Spill spill;
+  private final int inMemory;
+  private final List<Event> held = new ArrayList<>();
+  /** Where this execution's events start in the spill, or -1 while they are all held. */
+  private long start = -1;
+  private long end;
+  private int count;
+
+  /** @param spill where events beyond {@code inMemory} go; null to hold them all (a dump already in memory) */
+  ExecutionEvents(final Spill spill, final int inMemory) {
+    this.spill = spill;
+    this.inMemory = inMemory;
+  }
+
+  void add(final Event event) {
+    count++;
+    if (start < 0 && (spill == null || held.size() < inMemory)) {
+      held.add(event);
+      return;
+    }
+    if (start < 0) {
+      start = spill.end();
+      held.forEach(spill::append);
+      held.clear();
+    }
+    spill.append(event);
+    end = spill.end();
+  }
+
+  /** Forgets every event added: a dump that names {@code events} twice means the last. */
+  void clear() {
+    release();
+    held.clear();
+    start = -1;
+    count = 0;
+  }
+
+  int size() {
+    return count;
+  }
+
+  /** Done with these events: gives back their part of the spill, if it is the last part written. */
+  void release() {
+    if (start >= 0) {
+      spill.truncate(start, end);
+    }
+  }
+
+  @Override
+  public Iterator<Event> iterator() {
+    return start < 0 ? Collections.unmodifiableList(held).iterator() : spill.read(start, count);
+  }
+
+  /**
+   * A {@link SpoolFile} of encoded events, made when the first event is spilled. Its parts are
+   * read back from their start; the last part can be given back, so a dump of large executions
+   * one after another reuses the same bytes of disk.
+   */
+  static final class Spill implements AutoCloseable {
+
+    private final Path dir;
+    private final JournalCodec codec = JournalCodec.instance();
+    private SpoolFile file;
+
+    /** @param dir where the file goes */
+    Spill(final Path dir) {
+      this.dir = dir;
+    }
+
+    long end() {
+      return file == null ? 0 : file.end();
+    }
+
+    /** The event as its direction's ordinal, then its artifact's record. */
+    void append(final Event event) {
+      final byte[] artifact = codec.encode(event.artifact());
+      final byte[] bytes = new byte[1 + artifact.length];
+      bytes[0] = (byte) event.direction().ordinal();
+      System.arraycopy(artifact, 0, bytes, 1, artifact.length);
+      try {
+        if (file == null) {
+          file = new SpoolFile(Files.createTempFile(dir, "push-", ".events"));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot spill an execution's events to " + dir, e);
+      }
+      file.append(bytes);
+    }
+
+    /** Drops the part from {@code start} to {@code end} if nothing was written after it. */
+    void truncate(final long start, final long end) {
+      if (end == end()) {
+        file.truncate(start);
+      }
+    }
+
+    /** The {@code count} events from {@code start}. */
+    Iterator<Event> read(final long start, final int count) {
+      final Iterator<byte[]> records = file.read(start, count);
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return records.hasNext();
+        }
+
+        @Override
+        public Event next() {
+          final byte[] bytes = records.next();
+          return Event.of(Direction.values()[bytes[0]], codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length)));
+        }
+      };
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (file != null) {
+        file.close();
+      }
+    }
+  }
+}
