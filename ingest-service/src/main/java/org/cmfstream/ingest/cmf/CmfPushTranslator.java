@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -160,7 +159,7 @@ public final class CmfPushTranslator {
     /** Where the events of executions of many go; null to hold them in memory. */
     private final ExecutionEvents.Spill spill;
     /** Artifacts already emitted in this push, by content hash: a shared artifact comes once. */
-    private final Set<String> artifacts = new HashSet<>();
+    private final ContentHashSet artifacts = new ContentHashSet();
     private int executions;
     private boolean found;
     private int pipelines;
