@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.ingest.cmf;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ import org.cmfstream.journal.hash.ContentHash;
  * metric points.
  *
  * <p>It reads the dump as a stream of tokens, holding one execution at a time (and of its events
- * only their artifacts' records, the first thousand in memory and the rest in a file), so a dump
+ * only their artifacts' records, in a file if there are many: {@link ExecutionEvents}), so a dump
  * of any size, or an execution of any number of events, translates in bounded memory. The dump
  * writes a pipeline's {@code stages} (and a stage's {@code executions}) before its {@code name},
  * so records of a pipeline are rolled back from the sink when its name turns out not to be the
@@ -80,7 +81,7 @@ public final class CmfPushTranslator {
   /**
    * Translates a parsed dump into a list: for tests and small dumps.
    *
-   * @see #translate(JsonParser, String, String, String, String, Instant, RecordSink)
+   * @see #translate(JsonParser, String, String, String, String, Instant, RecordSink, Path)
    */
   public static Translation translate(
       final JsonNode dump, final String pipelineName, final String execUuid, final String site, final String upload, final Instant received) {
@@ -119,7 +120,7 @@ public final class CmfPushTranslator {
    * @param site the site the records are published under
    * @param upload the upload's id
    * @param received when the push arrived: the event time of facts without their own
-   * @param spill where the events of an execution of many go while the rest of it is read
+   * @param spillDir where the events of an execution of many wait while the rest of it is read
    * @throws BadInput with the cmf statuses: 400 for no {@code Pipeline}, 422 {@code version_update}
    *     for an execution without {@code Execution_uuid}, 422 for any other broken rule
    * @throws IOException if the dump is not valid JSON
@@ -132,9 +133,9 @@ public final class CmfPushTranslator {
       final String upload,
       final Instant received,
       final RecordSink sink,
-      final Path spill)
+      final Path spillDir)
       throws IOException {
-    return new Reader(dump, pipelineName, execUuid, site, upload, received, sink, new ExecutionEvents.Spill(spill)).read();
+    return new Reader(dump, pipelineName, execUuid, site, upload, received, sink, new ExecutionEvents.Spill(spillDir)).read();
   }
 
   /** The site under which a pipeline's pushes are journaled: stable, and a legal site name. */
@@ -159,7 +160,7 @@ public final class CmfPushTranslator {
     /** Where the events of executions of many go; null to hold them in memory. */
     private final ExecutionEvents.Spill spill;
     /** Artifacts already emitted in this push, by content hash: a shared artifact comes once. */
-    private final ContentHashSet artifacts = new ContentHashSet();
+    private ContentHashSet artifacts = new ContentHashSet();
     private int executions;
     private boolean found;
     private int pipelines;
@@ -243,6 +244,10 @@ public final class CmfPushTranslator {
       if (!pipelineName.equals(name) || found) {
         // Not the pipeline pushed (or a second one of the same name, which the real server ignores).
         sink.rollback(mark);
+        if (!found) {
+          // Nothing is left in the sink, so no artifact is emitted yet: the pipeline pushed may share some with this one.
+          artifacts = new ContentHashSet();
+        }
         executions = executionsBefore;
         return;
       }
@@ -258,7 +263,7 @@ public final class CmfPushTranslator {
 
     /**
      * The object starting at the current token, with only the fields {@code shape} names: any
-     * other field is skipped unread, however large, so an execution costs memory for what it says,
+     * other field is skipped unread, however large, so an event costs memory for what it says,
      * not for what it carries besides.
      */
     private ObjectNode readObject(final Shape shape) throws IOException {
@@ -332,31 +337,23 @@ public final class CmfPushTranslator {
                   continue;
                 }
                 final Execution execution = readExecution();
-                boolean held = false;
-                try {
-                  try {
-                    validate(execution);
-                  } catch (BadInput bad) {
-                    // The real server checks only the pipeline pushed; whether this is it, its name
-                    // (which comes last) will tell.
-                    deferred = bad;
+                if (selects(execution)) {
+                  selected++;
+                  if (name == null && !execution.fields().path("properties").hasNonNull("Context_Type")) {
+                    // The stage's own name comes after its executions; an execution carries it as
+                    // Context_Type, and only one without it (never seen from a real client) waits,
+                    // its events in the spill.
+                    execution.events().spill();
+                    pending.add(execution);
                     continue;
                   }
-                  if (execUuid == null || uuids(execution.fields()).contains(execUuid)) {
-                    selected++;
-                    if (name == null && !execution.fields().path("properties").hasNonNull("Context_Type")) {
-                      // The stage's own name comes after its executions; an execution carries it as
-                      // Context_Type, and only one without it (never seen from a real client) waits.
-                      pending.add(execution);
-                      held = true;
-                    } else {
-                      execution(name, execution);
-                    }
-                  }
-                } finally {
-                  if (!held) {
+                  try {
+                    execution(name, execution);
+                  } finally {
                     execution.events().release();
                   }
+                } else {
+                  execution.events().release();
                 }
               }
             }
@@ -376,7 +373,10 @@ public final class CmfPushTranslator {
           execution(name, execution);
         }
       } finally {
-        pending.forEach(e -> e.events().release());
+        // Last read, first released: each gives its part of the spill back.
+        for (int i = pending.size() - 1; i >= 0; i--) {
+          pending.get(i).events().release();
+        }
       }
       if (execUuid != null && selected == 0) {
         return;
@@ -418,13 +418,15 @@ public final class CmfPushTranslator {
           }
           JsonToken element;
           while ((element = p.nextToken()) != null && element != JsonToken.END_ARRAY) {
+            final long from = offset(p.currentTokenLocation());
             final JsonNode event = readValue(EVENT);
+            final long chars = Math.max(0, offset(p.currentLocation()) - from);
             if (eventsProblem == null) {
               eventsProblem = problem(event);
             }
             if (eventsProblem == null && artifactProblem == null) {
               try {
-                events.add(event(event));
+                events.add(event(event), chars);
               } catch (BadInput bad) {
                 // Counts only if the execution is translated, as its own properties are read first.
                 artifactProblem = bad;
@@ -438,6 +440,11 @@ public final class CmfPushTranslator {
         }
       }
       return new Execution(fields, events, eventsProblem, artifactProblem);
+    }
+
+    /** Where the parser is in the dump: characters of a text source, bytes of a byte source, 0 in a tree. */
+    private static long offset(final JsonLocation location) {
+      return location.getCharOffset() >= 0 ? location.getCharOffset() : Math.max(0, location.getByteOffset());
     }
 
     /** What is wrong with an event, given its execution's uuids; null if nothing is. */
@@ -474,6 +481,21 @@ public final class CmfPushTranslator {
               .build();
       final JournalRecord record = JournalRecords.of(site, null, time(longOrNull(a.path("create_time_since_epoch"))), upload, artifact);
       return ExecutionEvents.Event.of(direction(event.path("type")), record);
+    }
+
+    /**
+     * Whether an execution is to be translated: it keeps the rules, and the {@code exec_uuid}
+     * filter, if any, names it. The first broken rule is deferred: the real server checks only the
+     * pipeline pushed, and whether this is it, its name (which comes last) will tell.
+     */
+    private boolean selects(final Execution execution) {
+      try {
+        validate(execution);
+      } catch (BadInput bad) {
+        deferred = bad;
+        return false;
+      }
+      return execUuid == null || uuids(execution.fields()).contains(execUuid);
     }
 
     /** The rules of one execution, checked before any of its records is made. */

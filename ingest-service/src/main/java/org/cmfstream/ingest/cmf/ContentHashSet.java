@@ -46,6 +46,11 @@ final class ContentHashSet {
     return size + (zero ? 1 : 0);
   }
 
+  /** The bytes of the table (while it grows, the old one's too, for a moment). */
+  long tableBytes() {
+    return 8L * table.length;
+  }
+
   private static int slots(final long[] table) {
     return table.length / 2;
   }

@@ -17,19 +17,25 @@ import org.cmfstream.avro.ArtifactFact;
 import org.cmfstream.avro.Direction;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.journal.serde.JournalCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The events of one execution of a cmf dump, held until the rest of the execution is read: a dump
  * writes an execution's {@code events} before its {@code properties}, whose {@code Execution_uuid}
- * every event record needs. The first {@code inMemory} events are held as they are; beyond that
- * they go, encoded, to a {@link Spill} file the push's executions share, so an execution of any
- * number of events costs bounded memory. They can be read any number of times (once per uuid of a
- * reused execution), in the order they were added.
+ * every event record needs. An execution's events are held in memory while there are at most
+ * {@code inMemory} of them, taking at most {@link #IN_MEMORY_CHARS} characters of the dump; an
+ * execution with more has all of them, encoded, in a {@link Spill} file the push's executions
+ * share, so an execution of any number of events costs bounded memory. They can be read any
+ * number of times (once per uuid of a reused execution), in the order they were added.
  */
 final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
 
   /** Events held in memory before they go to the spill: a real execution's fit several times over. */
   static final int IN_MEMORY = 1_000;
+
+  /** Characters of the dump the events held in memory may take: a few events of large properties spill too. */
+  static final long IN_MEMORY_CHARS = 4L << 20;
 
   /** One event of an execution: its artifact's record, made once for all of the execution's uuids. */
   record Event(String uri, Direction direction, JournalRecord artifact, Map<String, Double> metrics) {
@@ -56,6 +62,8 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
   private final Spill spill;
   private final int inMemory;
   private final List<Event> held = new ArrayList<>();
+  /** The characters of the dump the events held took. */
+  private long heldChars;
   /** Where this execution's events start in the spill, or -1 while they are all held. */
   private long start = -1;
   private long end;
@@ -67,26 +75,39 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
     this.inMemory = inMemory;
   }
 
-  void add(final Event event) {
+  /** @param chars the characters of the dump the event took */
+  void add(final Event event, final long chars) {
     count++;
-    if (start < 0 && (spill == null || held.size() < inMemory)) {
-      held.add(event);
-      return;
-    }
     if (start < 0) {
-      start = spill.end();
-      held.forEach(spill::append);
-      held.clear();
+      if (spill == null || held.size() < inMemory && heldChars + chars <= IN_MEMORY_CHARS) {
+        held.add(event);
+        heldChars += chars;
+        return;
+      }
+      spill();
+      if (start < 0) {
+        start = spill.end();
+      }
     }
     spill.append(event);
+    end = spill.end();
+  }
+
+  /** Moves the events held in memory to the spill, if there is one: for an execution that waits long. */
+  void spill() {
+    if (spill == null || start >= 0 || held.isEmpty()) {
+      return;
+    }
+    start = spill.end();
+    held.forEach(spill::append);
+    held.clear();
+    heldChars = 0;
     end = spill.end();
   }
 
   /** Forgets every event added: a dump that names {@code events} twice means the last. */
   void clear() {
     release();
-    held.clear();
-    start = -1;
     count = 0;
   }
 
@@ -94,11 +115,17 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
     return count;
   }
 
-  /** Done with these events: gives back their part of the spill, if it is the last part written. */
+  /**
+   * Done with these events: forgets them, and gives back their part of the spill if it is the
+   * last part written (executions are released in the reverse of the order they were read).
+   */
   void release() {
     if (start >= 0) {
-      spill.truncate(start, end);
+      spill.giveBack(start, end);
     }
+    start = -1;
+    held.clear();
+    heldChars = 0;
   }
 
   @Override
@@ -112,6 +139,8 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
    * one after another reuses the same bytes of disk.
    */
   static final class Spill implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Spill.class);
 
     private final Path dir;
     private final JournalCodec codec = JournalCodec.instance();
@@ -142,10 +171,10 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
       file.append(bytes);
     }
 
-    /** Drops the part from {@code start} to {@code end} if nothing was written after it. */
-    void truncate(final long start, final long end) {
+    /** Takes back the part from {@code start} to {@code end} if nothing was written after it. */
+    void giveBack(final long start, final long end) {
       if (end == end()) {
-        file.truncate(start);
+        file.rewind(start);
       }
     }
 
@@ -166,10 +195,15 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
       };
     }
 
+    /** Deletes the file; a failure to is logged, since the translation it served is done. */
     @Override
-    public void close() throws IOException {
+    public void close() {
       if (file != null) {
-        file.close();
+        try {
+          file.close();
+        } catch (IOException e) {
+          LOG.warn("cannot delete the spill of a push's events", e);
+        }
       }
     }
   }

@@ -13,13 +13,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * A file of length-prefixed records, appended to through a buffer: an append costs no system
- * call, nor does a truncation back to a position still in the buffer. Positions count the
- * records' bytes from the start of the file, buffered ones included.
+ * call, nor does a rewind to a position still in the buffer. Positions count the records' bytes
+ * from the start of the file, buffered ones included. Records are read back by count from a
+ * position, so bytes a rewind left beyond the end are never read, only written over.
  */
 final class SpoolFile implements AutoCloseable {
 
@@ -28,12 +31,20 @@ final class SpoolFile implements AutoCloseable {
   private final Path file;
   private final FileChannel channel;
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+  /** Readers not read to their end. */
+  private final Set<InputStream> readers = new HashSet<>();
   /** Bytes written to the file; the buffer holds what follows them. */
   private long flushed;
 
+  /** Opens {@code file}, emptied; deletes it if it cannot. */
   SpoolFile(final Path file) throws IOException {
     this.file = file;
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+    try {
+      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
   }
 
   /** The position after the last record appended. */
@@ -63,40 +74,45 @@ final class SpoolFile implements AutoCloseable {
     }
   }
 
-  /** Drops every record after {@code position}, the end of an earlier record (or 0). */
-  void truncate(final long position) {
+  /** Drops every record after {@code position}, the end of an earlier record (or 0): the next append goes there. */
+  void rewind(final long position) {
     if (position >= flushed) {
       buffer.position((int) (position - flushed));
       return;
     }
     try {
-      buffer.clear();
-      channel.truncate(position);
       channel.position(position);
-      flushed = position;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot rewind the spool " + file, e);
     }
+    buffer.clear();
+    flushed = position;
   }
 
-  /** The {@code count} records from {@code position}, in the order they were appended. */
+  /**
+   * The {@code count} records from {@code position}, in the order they were appended. The file is
+   * open while they are read, until the last is, or until this spool is closed: a reader that
+   * stops early (its consumer failed) holds no file past the push.
+   */
   Iterator<byte[]> read(final long position, final int count) {
-    final DataInputStream in;
+    final InputStream from;
     try {
       flush();
-      final InputStream from = Files.newInputStream(file);
+      from = Files.newInputStream(file);
+      readers.add(from);
       from.skipNBytes(position);
-      in = new DataInputStream(new BufferedInputStream(from, 64 * 1024));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    final DataInputStream in = new DataInputStream(new BufferedInputStream(from, 64 * 1024));
     return new Iterator<>() {
       private int read;
 
       @Override
       public boolean hasNext() {
         if (read == count) {
-          close(in);
+          readers.remove(from);
+          close(from);
           return false;
         }
         return true;
@@ -141,9 +157,15 @@ final class SpoolFile implements AutoCloseable {
     }
   }
 
+  /** Closes the file and its readers, and deletes it. */
   @Override
   public void close() throws IOException {
-    channel.close();
-    Files.deleteIfExists(file);
+    readers.forEach(SpoolFile::close);
+    readers.clear();
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 }

@@ -68,7 +68,7 @@ final class SpoolSink implements RecordSink, Iterable<byte[]>, AutoCloseable {
     if (mark != this.mark) {
       throw new IllegalArgumentException("only the latest mark, " + this.mark + ", can be rolled back to, not " + mark);
     }
-    file.truncate(mark);
+    file.rewind(mark);
     count = countAtMark;
   }
 

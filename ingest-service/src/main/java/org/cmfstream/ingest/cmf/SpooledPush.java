@@ -25,8 +25,8 @@ import org.cmfstream.ingest.web.Json;
  * twice as a stream. The first pass takes {@code pipeline_name} and {@code exec_uuid} (the real
  * client sends them <em>after</em> {@code json_payload}) and notes where the payload string starts,
  * skipping it without holding it; the second pass decodes the payload string as it goes and
- * translates the dump one execution at a time into a {@link SpoolSink} (an execution's events
- * beyond the first thousand wait in a file too, {@link ExecutionEvents}).
+ * translates the dump one execution at a time into a {@link SpoolSink} (the events of an execution
+ * of many wait in a file too, {@link ExecutionEvents}).
  */
 final class SpooledPush implements AutoCloseable {
 

@@ -122,6 +122,41 @@ class CmfPushTranslatorTest {
         .hasSize((int) eventsOfTheFirstStage);
   }
 
+  /**
+   * A pipeline that is not the one pushed is rolled back from the sink, but the artifacts it
+   * emitted stayed counted as emitted: the pipeline pushed, listed after it and sharing an
+   * artifact, had that artifact's event without the artifact.
+   */
+  @Test
+  void shouldEmitAnArtifactAPipelineRolledBackBeforeItAlsoHad() {
+    // given: the real dump's pipeline twice, the first under another name
+    final JsonNode dump = Fixtures.json(Fixtures.REAL_DUMP);
+    final ObjectNode other = ((ObjectNode) dump.at("/Pipeline/0")).deepCopy().put("name", "Other");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) dump.get("Pipeline")).insert(0, other);
+
+    // when
+    final List<JournalRecord> records = translate(dump, null).records();
+
+    // then: every event's artifact is there, as when the pipeline comes alone
+    assertThat(records).isEqualTo(translate(Fixtures.json(Fixtures.REAL_DUMP), null).records());
+  }
+
+  /** Their order is their names': the same whether the map was held or read back from the spill. */
+  @Test
+  void shouldGiveTheMetricPointsOfAnArtifactInTheOrderOfTheirNames() {
+    // given: the Metrics artifact's numbers, and more, in no order
+    final JsonNode dump = Fixtures.json(Fixtures.SYNTHETIC_DUMP);
+    dump.findParents("artifact").stream().map(event -> event.get("artifact")).filter(a -> a.path("type").asText().equals("Metrics")).forEach(a ->
+        ((ObjectNode) a.get("custom_properties")).put("zeta", 1).put("alpha", 2).put("mid", 3).put("beta", 4).put("omega", 5));
+
+    // when
+    final List<JournalRecord> records = translate(dump, null).records();
+
+    // then
+    final List<String> names = records.stream().filter(r -> r.getBody() instanceof MetricPoint).map(r -> ((MetricPoint) r.getBody()).getName()).toList();
+    assertThat(names).containsExactly("alpha", "avg_prec", "beta", "mid", "omega", "roc_auc", "zeta");
+  }
+
   @Test
   void shouldMapEventTypesToDirections() {
     final List<JournalRecord> records = translate(Fixtures.json(Fixtures.SYNTHETIC_DUMP), null).records();

@@ -47,6 +47,21 @@ class ContentHashSetTest {
   }
 
   @Test
+  void shouldTakeAt43BytesAHash() {
+    // given
+    final Random random = new Random(7);
+    final ContentHashSet set = new ContentHashSet();
+    for (int i = 1; i <= 300_000; i++) {
+      // when
+      set.add(hash(random));
+      // then: from a thousand on, the table is between 3/8 and 3/4 full
+      if (i >= 1_000 && i % 1_000 == 0) {
+        assertThat((double) set.tableBytes() / i).as("bytes a hash at %d", i).isBetween(16 / 0.75, 16 / 0.375);
+      }
+    }
+  }
+
+  @Test
   void shouldKeepTheHashWhoseFirst128BitsAreZero() {
     // given
     final ContentHashSet set = new ContentHashSet();

@@ -49,6 +49,13 @@ class ExecutionEventsTest {
     return events;
   }
 
+  /** Adds events {@code from} to {@code from + count} (each taking 100 characters of the dump) and returns them. */
+  private static List<ExecutionEvents.Event> add(final ExecutionEvents to, final int from, final int count) {
+    final List<ExecutionEvents.Event> added = events(from, count);
+    added.forEach(e -> to.add(e, 100));
+    return added;
+  }
+
   private static List<ExecutionEvents.Event> read(final ExecutionEvents events) {
     final List<ExecutionEvents.Event> read = new ArrayList<>();
     events.forEach(read::add);
@@ -66,8 +73,7 @@ class ExecutionEventsTest {
     try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
       // given: three held in memory, the rest spilled
       final ExecutionEvents events = new ExecutionEvents(spill, 3);
-      final List<ExecutionEvents.Event> added = events(0, 10);
-      added.forEach(events::add);
+      final List<ExecutionEvents.Event> added = add(events, 0, 10);
 
       // when: read once per uuid of a reused execution
       final List<ExecutionEvents.Event> first = read(events);
@@ -88,10 +94,37 @@ class ExecutionEventsTest {
     final ExecutionEvents events = new ExecutionEvents(null, 3);
     final List<ExecutionEvents.Event> added = events(0, 2_000);
     // when
-    added.forEach(events::add);
+    added.forEach(e -> events.add(e, 100));
     // then
     assertThat(read(events)).isEqualTo(added);
-    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void shouldSpillEventsThatTookMoreOfTheDumpThanMemoryMayHold() throws Exception {
+    try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
+      // given: few events, but of large properties
+      final ExecutionEvents events = new ExecutionEvents(spill, 1_000);
+      final List<ExecutionEvents.Event> added = events(0, 5);
+      // when
+      added.forEach(e -> events.add(e, ExecutionEvents.IN_MEMORY_CHARS / 4));
+      // then
+      assertThat(spill.end()).isPositive();
+      assertThat(read(events)).isEqualTo(added);
+    }
+  }
+
+  @Test
+  void shouldSpillTheEventsOfAnExecutionThatWaits() throws Exception {
+    try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
+      // given
+      final ExecutionEvents events = new ExecutionEvents(spill, 1_000);
+      final List<ExecutionEvents.Event> added = add(events, 0, 5);
+      // when
+      events.spill();
+      // then
+      assertThat(spill.end()).isPositive();
+      assertThat(read(events)).isEqualTo(added);
+    }
   }
 
   @Test
@@ -101,7 +134,7 @@ class ExecutionEventsTest {
       final ExecutionEvents events = new ExecutionEvents(spill, 0);
       final List<ExecutionEvents.Event> added = List.of(event(1, ""), event(2, "x".repeat(300 * 1024)), event(3, ""));
       // when
-      added.forEach(events::add);
+      added.forEach(e -> events.add(e, 100));
       // then
       assertThat(read(events)).isEqualTo(added);
     }
@@ -112,11 +145,10 @@ class ExecutionEventsTest {
     try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
       // given: an execution that names its events twice, both lists spilled
       final ExecutionEvents events = new ExecutionEvents(spill, 2);
-      events(0, 5).forEach(events::add);
+      add(events, 0, 5);
       // when
       events.clear();
-      final List<ExecutionEvents.Event> last = events(100, 4);
-      last.forEach(events::add);
+      final List<ExecutionEvents.Event> last = add(events, 100, 4);
       // then
       assertThat(events.size()).isEqualTo(4);
       assertThat(read(events)).isEqualTo(last);
@@ -128,14 +160,13 @@ class ExecutionEventsTest {
     try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
       // given: one execution after another, as a dump lists them
       final ExecutionEvents first = new ExecutionEvents(spill, 2);
-      events(0, 50).forEach(first::add);
+      add(first, 0, 50);
       final long used = spill.end();
       // when
       first.release();
       final long released = spill.end();
       final ExecutionEvents second = new ExecutionEvents(spill, 2);
-      final List<ExecutionEvents.Event> added = events(50, 50);
-      added.forEach(second::add);
+      final List<ExecutionEvents.Event> added = add(second, 50, 50);
       // then: the second wrote over the first one's bytes
       assertThat(used).isPositive();
       assertThat(released).isZero();
@@ -144,20 +175,40 @@ class ExecutionEventsTest {
   }
 
   @Test
-  void shouldKeepAnExecutionsEventsWhileALaterOneUsesTheSpill() throws Exception {
+  void shouldGiveTheSpillBackWhenExecutionsAreReleasedLastFirst() throws Exception {
     try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
-      // given: an execution held until its stage's name comes, and the next one
-      final ExecutionEvents held = new ExecutionEvents(spill, 2);
-      final List<ExecutionEvents.Event> heldEvents = events(0, 20);
-      heldEvents.forEach(held::add);
-      final ExecutionEvents next = new ExecutionEvents(spill, 2);
-      final List<ExecutionEvents.Event> nextEvents = events(20, 20);
-      nextEvents.forEach(next::add);
-      // when: the first is released while the second's events follow it
-      held.release();
+      // given: two executions held until their stage's name comes, their events spilled
+      final ExecutionEvents first = new ExecutionEvents(spill, 2);
+      final List<ExecutionEvents.Event> firstEvents = add(first, 0, 20);
+      final ExecutionEvents second = new ExecutionEvents(spill, 2);
+      final List<ExecutionEvents.Event> secondEvents = add(second, 20, 20);
+      // when: both translated, then released, the last read first
+      final List<ExecutionEvents.Event> firstRead = read(first);
+      final List<ExecutionEvents.Event> secondRead = read(second);
+      second.release();
+      first.release();
       // then
-      assertThat(read(held)).isEqualTo(heldEvents);
-      assertThat(read(next)).isEqualTo(nextEvents);
+      assertThat(firstRead).isEqualTo(firstEvents);
+      assertThat(secondRead).isEqualTo(secondEvents);
+      assertThat(spill.end()).isZero();
+    }
+  }
+
+  @Test
+  void shouldKeepAnEarlierExecutionsEventsWhenALaterOneIsReleased() throws Exception {
+    try (ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir)) {
+      // given: an execution waiting for its stage's name, and the next one, translated at once
+      final ExecutionEvents waiting = new ExecutionEvents(spill, 2);
+      final List<ExecutionEvents.Event> waitingEvents = add(waiting, 0, 20);
+      final ExecutionEvents next = new ExecutionEvents(spill, 2);
+      add(next, 20, 20);
+      // when: the next is released and a third takes its place in the spill
+      next.release();
+      final ExecutionEvents third = new ExecutionEvents(spill, 2);
+      final List<ExecutionEvents.Event> thirdEvents = add(third, 40, 30);
+      // then
+      assertThat(read(waiting)).isEqualTo(waitingEvents);
+      assertThat(read(third)).isEqualTo(thirdEvents);
     }
   }
 
@@ -166,7 +217,7 @@ class ExecutionEventsTest {
     // given
     final ExecutionEvents.Spill spill = new ExecutionEvents.Spill(dir);
     final ExecutionEvents events = new ExecutionEvents(spill, 1);
-    events(0, 3).forEach(events::add);
+    add(events, 0, 3);
     assertThat(files()).hasSize(1);
     // when
     spill.close();
