@@ -4,6 +4,7 @@ package org.cmfstream.ingest.cmf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,20 +43,32 @@ final class ExecutionEvents implements Iterable<ExecutionEvents.Event> {
 
     /**
      * The event of {@code artifact}, a journal record of an {@link ArtifactFact}; a {@code
-     * Metrics} artifact's numbers are its metrics, by name (a map read back from the spill may
-     * iterate in another order than the one it was written from).
+     * Metrics} artifact's numbers are its metrics, by name as the journal keeps it (UTF-8, where a
+     * lone surrogate is a '?'), in the order of the names: the same whether the artifact was held
+     * or read back from the spill, whose map iterates in another order and has two names that
+     * differ only in lone surrogates as one, the later written.
      */
     static Event of(final Direction direction, final JournalRecord artifact) {
       final ArtifactFact fact = (ArtifactFact) artifact.getBody();
-      final Map<String, Double> metrics = new TreeMap<>();
-      if ("Metrics".equals(fact.getType())) {
-        fact.getCustomProperties().forEach((metric, value) -> {
-          if (value instanceof Number n) {
-            metrics.put(metric, n.doubleValue());
-          }
-        });
+      if (!"Metrics".equals(fact.getType())) {
+        return new Event(fact.getUri(), direction, artifact, Map.of());
       }
+      final Map<String, Double> metrics = new TreeMap<>();
+      fact.getCustomProperties().forEach((metric, value) -> {
+        if (value instanceof Number n) {
+          metrics.put(asJournaled(metric), n.doubleValue());
+        }
+      });
       return new Event(fact.getUri(), direction, artifact, metrics);
+    }
+
+    private static String asJournaled(final String text) {
+      for (int i = 0; i < text.length(); i++) {
+        if (Character.isSurrogate(text.charAt(i))) {
+          return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        }
+      }
+      return text;
     }
   }
 
