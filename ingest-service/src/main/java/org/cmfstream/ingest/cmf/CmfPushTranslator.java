@@ -160,7 +160,7 @@ public final class CmfPushTranslator {
     /** Where the events of executions of many go; null to hold them in memory. */
     private final ExecutionEvents.Spill spill;
     /** Artifacts already emitted in this push, by content hash: a shared artifact comes once. */
-    private ContentHashSet artifacts = new ContentHashSet();
+    private final ContentHashSet artifacts = new ContentHashSet();
     private int executions;
     private boolean found;
     private int pipelines;
@@ -218,35 +218,29 @@ public final class CmfPushTranslator {
       final long mark = sink.mark();
       final int executionsBefore = executions;
       deferred = null;
-      String name = null;
-      JsonNode custom = null;
-      Long created = null;
+      final Own own = new Own();
       boolean hasStages = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         final String field = p.currentName();
         p.nextToken();
-        switch (field) {
-          case "stages" -> {
-            if (p.currentToken() != JsonToken.START_ARRAY) {
-              throw BadInput.unprocessable("invalid_dump", "a pipeline's 'stages' must be a list");
-            }
-            hasStages = true;
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-              stage();
-            }
+        if (field.equals("stages")) {
+          if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw BadInput.unprocessable("invalid_dump", "a pipeline's 'stages' must be a list");
           }
-          case "name" -> name = textOrSkip();
-          case "custom_properties" -> custom = TREES.readTree(p);
-          case "create_time_since_epoch" -> created = longOrSkip();
-          default -> p.skipChildren();
+          hasStages = true;
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            stage();
+          }
+        } else if (!own.read(field)) {
+          p.skipChildren();
         }
       }
-      if (!pipelineName.equals(name) || found) {
+      if (!pipelineName.equals(own.name) || found) {
         // Not the pipeline pushed (or a second one of the same name, which the real server ignores).
         sink.rollback(mark);
         if (!found) {
           // Nothing is left in the sink, so no artifact is emitted yet: the pipeline pushed may share some with this one.
-          artifacts = new ContentHashSet();
+          artifacts.clear();
         }
         executions = executionsBefore;
         return;
@@ -258,7 +252,27 @@ public final class CmfPushTranslator {
         throw deferred;
       }
       found = true;
-      emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(custom, () -> "Pipeline.custom_properties")).build(), time(created));
+      emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(own.custom, () -> "Pipeline.custom_properties")).build(), time(own.created));
+    }
+
+    /** A pipeline's or a stage's own fields, which a dump writes after its list of stages or executions. */
+    private final class Own {
+      private String name;
+      private JsonNode custom;
+      private Long created;
+
+      /** Reads the current value if {@code field} is one of them; false if it is another, left unread. */
+      boolean read(final String field) throws IOException {
+        switch (field) {
+          case "name" -> name = textOrSkip();
+          case "custom_properties" -> custom = TREES.readTree(p);
+          case "create_time_since_epoch" -> created = longOrSkip();
+          default -> {
+            return false;
+          }
+        }
+        return true;
+      }
     }
 
     /**
@@ -315,9 +329,7 @@ public final class CmfPushTranslator {
     }
 
     private void stage() throws IOException {
-      String name = null;
-      JsonNode custom = null;
-      Long created = null;
+      final Own own = new Own();
       int selected = 0;
       boolean hasExecutions = false;
       final List<Execution> pending = new ArrayList<>(0);
@@ -325,52 +337,24 @@ public final class CmfPushTranslator {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           final String field = p.currentName();
           p.nextToken();
-          switch (field) {
-            case "executions" -> {
-              if (p.currentToken() != JsonToken.START_ARRAY) {
-                throw BadInput.unprocessable("invalid_dump", "a stage's 'executions' must be a list");
-              }
-              hasExecutions = true;
-              while (p.nextToken() == JsonToken.START_OBJECT) {
-                if (deferred != null) {
-                  p.skipChildren();
-                  continue;
-                }
-                final Execution execution = readExecution();
-                if (selects(execution)) {
-                  selected++;
-                  if (name == null && !execution.fields().path("properties").hasNonNull("Context_Type")) {
-                    // The stage's own name comes after its executions; an execution carries it as
-                    // Context_Type, and only one without it (never seen from a real client) waits,
-                    // its events in the spill.
-                    execution.events().spill();
-                    pending.add(execution);
-                    continue;
-                  }
-                  try {
-                    execution(name, execution);
-                  } finally {
-                    execution.events().release();
-                  }
-                } else {
-                  execution.events().release();
-                }
-              }
+          if (field.equals("executions")) {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+              throw BadInput.unprocessable("invalid_dump", "a stage's 'executions' must be a list");
             }
-            case "name" -> name = textOrSkip();
-            case "custom_properties" -> custom = TREES.readTree(p);
-            case "create_time_since_epoch" -> created = longOrSkip();
-            default -> p.skipChildren();
+            hasExecutions = true;
+            selected += executions(own, pending);
+          } else if (!own.read(field)) {
+            p.skipChildren();
           }
         }
-        if (name == null || name.isBlank()) {
+        if (own.name == null || own.name.isBlank()) {
           throw BadInput.unprocessable("invalid_dump", "a stage has no 'name' string");
         }
         if (!hasExecutions) {
-          throw BadInput.unprocessable("invalid_dump", "stage '" + name + "' has no 'executions' list");
+          throw BadInput.unprocessable("invalid_dump", "stage '" + own.name + "' has no 'executions' list");
         }
         for (final Execution execution : pending) {
-          execution(name, execution);
+          execution(own.name, execution);
         }
       } finally {
         // Last read, first released: each gives its part of the spill back.
@@ -381,15 +365,50 @@ public final class CmfPushTranslator {
       if (execUuid != null && selected == 0) {
         return;
       }
-      final String stage = name;
       emit(
           StageFact.newBuilder()
               .setPipeline(pipelineName)
-              .setName(stage)
-              .setCustomProperties(values(custom, () -> "stage " + stage + " custom_properties"))
-              .setCreateTime(created)
+              .setName(own.name)
+              .setCustomProperties(values(own.custom, () -> "stage " + own.name + " custom_properties"))
+              .setCreateTime(own.created)
               .build(),
-          time(created));
+          time(own.created));
+    }
+
+    /**
+     * Reads a stage's list of executions, translating each the filter selects, or holding it in
+     * {@code pending} until the stage's name comes.
+     *
+     * @return how many the filter selected
+     */
+    private int executions(final Own stage, final List<Execution> pending) throws IOException {
+      int selected = 0;
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        if (deferred != null) {
+          p.skipChildren();
+          continue;
+        }
+        final Execution execution = readExecution();
+        if (!selects(execution)) {
+          execution.events().release();
+          continue;
+        }
+        selected++;
+        if (stage.name == null && !execution.fields().path("properties").hasNonNull("Context_Type")) {
+          // The stage's own name comes after its executions; an execution carries it as
+          // Context_Type, and only one without it (never seen from a real client) waits, its
+          // events in the spill.
+          execution.events().spill();
+          pending.add(execution);
+          continue;
+        }
+        try {
+          execution(stage.name, execution);
+        } finally {
+          execution.events().release();
+        }
+      }
+      return selected;
     }
 
     /**

@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.ingest.cmf;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -40,6 +41,23 @@ final class ContentHashSet {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Empties the set in time bounded by what it held: nothing if it is empty (a dump may list a
+   * million pipelines to roll back), a small table wiped, a large one dropped for a small one.
+   */
+  void clear() {
+    if (size == 0 && !zero) {
+      return;
+    }
+    if (table.length == 2 * MIN_SLOTS) {
+      Arrays.fill(table, 0L);
+    } else {
+      table = new long[2 * MIN_SLOTS];
+    }
+    size = 0;
+    zero = false;
   }
 
   int size() {

@@ -62,6 +62,28 @@ class ContentHashSetTest {
   }
 
   @Test
+  void shouldForgetEveryHashWhenCleared() {
+    for (final int count : new int[] {10, 100_000}) {
+      // given: a set that kept its first table, and one that grew
+      final Random random = new Random(count);
+      final ContentHashSet set = new ContentHashSet();
+      final List<String> hashes = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        hashes.add(hash(random));
+        set.add(hashes.get(i));
+      }
+      set.add("0".repeat(64));
+      // when
+      set.clear();
+      // then
+      assertThat(set.size()).isZero();
+      assertThat(set.tableBytes()).isEqualTo(16L * 1024);
+      assertThat(hashes).allSatisfy(hash -> assertThat(set.add(hash)).as(hash).isTrue());
+      assertThat(set.add("0".repeat(64))).isTrue();
+    }
+  }
+
+  @Test
   void shouldKeepTheHashWhoseFirst128BitsAreZero() {
     // given
     final ContentHashSet set = new ContentHashSet();
