@@ -21,16 +21,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.cmfstream.avro.BatchBarrier;
 import org.cmfstream.avro.EntityChange;
 import org.cmfstream.avro.JournalRecord;
@@ -39,7 +35,6 @@ import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.EntityChangeSerde;
 import org.cmfstream.journal.serde.JournalCodec;
 import org.cmfstream.testing.ServiceProperties;
-import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -197,10 +192,7 @@ class ReplayIT implements TestPropertyProvider {
   }
 
   private static KafkaProducer<String, byte[]> producer() {
-    final Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.endpoints().kafkaBootstrap());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    return StackClients.producer();
   }
 
   private static KafkaConsumer<String, EntityChange> consumer() {
@@ -212,11 +204,6 @@ class ReplayIT implements TestPropertyProvider {
   }
 
   private static Properties consumerProps() {
-    final Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalStack.endpoints().kafkaBootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, UniqueNames.of("reader"));
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
+    return StackClients.readCommitted();
   }
 }

@@ -20,16 +20,20 @@ import org.cmfstream.replay.merge.EntityState;
  * changed; a duplicate forwards nothing. It counts, per upload, what its records did on this
  * partition, and when the upload's barrier arrives (after all of the upload's records, on every
  * partition) forwards a barrier mark with those counts, which the sinks record with their writes.
+ * It paces the merge's commits ({@link CommitPacer}).
  */
 final class MergeProcessor implements Processor<String, JournalRecord, String, EntityChange> {
 
   private final int partitions;
+  private final CommitPacer.Pacers pacers;
   private ProcessorContext<String, EntityChange> context;
+  private CommitPacer pacer;
   private KeyValueStore<String, EntityChange> entities;
   private KeyValueStore<String, String> counts;
 
-  MergeProcessor(final int partitions) {
+  MergeProcessor(final int partitions, final CommitPacer.Pacers pacers) {
     this.partitions = partitions;
+    this.pacers = pacers;
   }
 
   @Override
@@ -37,10 +41,12 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, E
     this.context = context;
     this.entities = context.getStateStore(ReplayTopology.ENTITIES_STORE);
     this.counts = context.getStateStore(ReplayTopology.UPLOAD_COUNTS_STORE);
+    this.pacer = pacers.start(context);
   }
 
   @Override
   public void process(final Record<String, JournalRecord> record) {
+    pacer.seen(record.timestamp());
     final JournalRecord journal = record.value();
     if (journal.getBody() instanceof BatchBarrier barrier) {
       markBarrier(record, journal, barrier);

@@ -14,10 +14,13 @@ import java.time.Duration;
  * @param applicationId the Kafka Streams application id; every copy of the replay shares it, and
  *     Kafka spreads the partitions over them
  * @param entityPartitions partitions of the re-keyed stream, the most copies that merge in parallel
- * @param commitInterval how often state and output are committed: the floor of push-to-queryable
- *     latency, paid twice (a record leaves the validating sub-topology at one commit and the merge
- *     at the next). 50 ms against 100: push-to-queryable p50 244 ms against 419, the replay's
- *     throughput unchanged within noise (ReplayBenchmark, docs/PERFORMANCE.md)
+ * @param commitInterval how often state and output are committed while the replay keeps up with
+ *     the journal: the floor of push-to-queryable latency, paid twice (a record leaves the
+ *     validating sub-topology at one commit and the merge at the next). 50 ms against 100:
+ *     push-to-queryable p50 244 ms against 419 (ReplayBenchmark, docs/PERFORMANCE.md)
+ * @param catchUpCommitInterval how often they are committed while the replay works through a
+ *     backlog, in larger batches and fewer transactions ({@link CommitPacer})
+ * @param backlogAge how old a record must be when the replay takes it to count as part of a backlog
  * @param stateDir where the local state lives (default: a directory of this process under {@code
  *     java.io.tmpdir}, so copies on one host never share one)
  * @param enabled false to run the service without the replay (HTTP slice tests)
@@ -27,8 +30,14 @@ public record ReplaySettings(
     @Bindable(defaultValue = "cmf-stream-replay") String applicationId,
     @Bindable(defaultValue = "6") int entityPartitions,
     @Bindable(defaultValue = "50ms") Duration commitInterval,
+    @Bindable(defaultValue = "500ms") Duration catchUpCommitInterval,
+    @Bindable(defaultValue = "2s") Duration backlogAge,
     @Nullable Path stateDir,
     @Bindable(defaultValue = "true") boolean enabled) {
+
+  public CommitPacer.Pacing pacing() {
+    return new CommitPacer.Pacing(commitInterval, catchUpCommitInterval, backlogAge);
+  }
 
   public Path state() {
     return stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "cmf-stream-replay-" + ProcessHandle.current().pid());

@@ -25,10 +25,13 @@ public class ReplayStreams {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplayStreams.class);
 
+  /** Kafka Streams' own transaction timeout under exactly-once. */
+  private static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
+
   private final KafkaStreams streams;
 
   public ReplayStreams(final KafkaSettings kafka, final ReplaySettings settings) {
-    streams = new KafkaStreams(ReplayTopology.build(settings.entityPartitions()), config(kafka, settings));
+    streams = new KafkaStreams(ReplayTopology.build(settings.entityPartitions(), settings.pacing()), config(kafka, settings));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("replay thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -42,7 +45,15 @@ public class ReplayStreams {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     // Exactly once in effect: state, output and consumed offsets commit together.
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitInterval().toMillis()));
+    // The longer interval; the processors ask for commits in between while they keep up.
+    final long catchUp = settings.catchUpCommitInterval().toMillis();
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(catchUp));
+    // A transaction stays open from one commit to the next, and Kafka Streams refuses an interval
+    // longer than the transaction timeout (10 s unless set). That timeout is also how long a copy
+    // killed mid-transaction holds back read_committed readers, so it grows only when it must.
+    if (2 * catchUp > DEFAULT_TRANSACTION_TIMEOUT_MS) {
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), Long.toString(2 * catchUp));
+    }
     p.put(StreamsConfig.STATE_DIR_CONFIG, settings.state().toString());
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     // Bytes that are no journal record at all go to the dead-letter topic; the replay goes on.

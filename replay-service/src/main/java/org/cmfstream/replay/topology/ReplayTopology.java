@@ -58,11 +58,13 @@ public final class ReplayTopology {
   /**
    * @param entityPartitions partitions of the re-keyed stream: the most replay copies that can
    *     merge in parallel
+   * @param pacing how often the processors ask for commits while the replay keeps up
    */
-  public static Topology build(final int entityPartitions) {
+  public static Topology build(final int entityPartitions, final CommitPacer.Pacing pacing) {
     final StreamsBuilder builder = new StreamsBuilder();
     final Serde<JournalRecord> journal = new JournalSerde();
     final Serde<EntityChange> changes = new EntityChangeSerde();
+    final CommitPacer.Pacers pacers = new CommitPacer.Pacers(pacing);
     // Cached: a key written many times between two commits (an upload's counts, a site's watermark,
     // an entity and its properties) reaches RocksDB and its changelog once per commit, not once per
     // record. Reads see the cache, and exactly_once_v2 flushes it with every commit.
@@ -85,7 +87,7 @@ public final class ReplayTopology {
         checked.filter((key, c) -> c.problem() == null, Named.as("accepted")).mapValues(Checked::record, Named.as("unwrap"));
 
     valid
-        .process(SiteWatermarks::new, Named.as("site-watermarks"), SITE_WATERMARKS_STORE)
+        .process(() -> new SiteWatermarks(pacers), Named.as("site-watermarks"), SITE_WATERMARKS_STORE)
         .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("site-watermarks-sink"));
 
     valid
@@ -95,7 +97,7 @@ public final class ReplayTopology {
                 .withName(BY_ENTITY)
                 .withNumberOfPartitions(entityPartitions)
                 .withStreamPartitioner(new EntityPartitioner()))
-        .process(() -> new MergeProcessor(entityPartitions), Named.as("merge"), ENTITIES_STORE, UPLOAD_COUNTS_STORE)
+        .process(() -> new MergeProcessor(entityPartitions, pacers), Named.as("merge"), ENTITIES_STORE, UPLOAD_COUNTS_STORE)
         .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("entities-sink").withStreamPartitioner(new ChangePartitioner()));
     return builder.build();
   }

@@ -24,20 +24,30 @@ import org.cmfstream.avro.StampedValue;
  * the barrier after all of its records on this partition, so the barrier sees every move the
  * upload made. Publishing on every record would
  * write one more change to {@code cmf.entities.v1}, and one more upsert to each store, per record.
+ *
+ * <p>It paces the commits of the validating sub-topology ({@link CommitPacer}).
  */
 final class SiteWatermarks implements Processor<String, JournalRecord, String, EntityChange> {
 
+  private final CommitPacer.Pacers pacers;
   private ProcessorContext<String, EntityChange> context;
   private KeyValueStore<String, String> store;
+  private CommitPacer pacer;
+
+  SiteWatermarks(final CommitPacer.Pacers pacers) {
+    this.pacers = pacers;
+  }
 
   @Override
   public void init(final ProcessorContext<String, EntityChange> context) {
     this.context = context;
     this.store = context.getStateStore(ReplayTopology.SITE_WATERMARKS_STORE);
+    this.pacer = pacers.start(context);
   }
 
   @Override
   public void process(final Record<String, JournalRecord> record) {
+    pacer.seen(record.timestamp());
     final JournalRecord journal = record.value();
     final String site = journal.getSite();
     if (journal.getBody() instanceof BatchBarrier) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.cmfstream.replay.merge.Records.artifact;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ class ReplayTopologyTest {
 
   private static final Instant T0 = Instant.parse("2026-11-23T06:00:00Z");
   private static final String URI = "236d9502e0283d91f689d7038b8508a2";
+  private static final CommitPacer.Pacing PACING = new CommitPacer.Pacing(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(2));
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, JournalRecord> journal;
@@ -44,7 +46,7 @@ class ReplayTopologyTest {
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "replay-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9");
-    driver = new TopologyTestDriver(ReplayTopology.build(6), props);
+    driver = new TopologyTestDriver(ReplayTopology.build(6, PACING), props);
     journal = driver.createInputTopic(Topics.JOURNAL.name(), Serdes.String().serializer(), new JournalSerde().serializer());
     entities = driver.createOutputTopic(Topics.ENTITIES.name(), Serdes.String().deserializer(), new EntityChangeSerde().deserializer());
     deadLetters = driver.createOutputTopic(Topics.JOURNAL_DLQ.name(), Serdes.String().deserializer(), new JournalSerde().deserializer());
@@ -187,7 +189,7 @@ class ReplayTopologyTest {
 
   @Test
   void shouldNameEveryStoreAndInternalTopic() {
-    final String description = ReplayTopology.build(6).describe().toString();
+    final String description = ReplayTopology.build(6, PACING).describe().toString();
 
     assertThat(description).contains("by-entity-repartition", "entities", "upload-counts", "site-watermarks", "journal-source", "merge", "dead-letter");
     assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
