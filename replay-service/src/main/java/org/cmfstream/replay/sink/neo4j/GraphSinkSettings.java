@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param groupId the consumer group every copy shares
  * @param maxBatch the most changes one transaction applies
  * @param writers how many consumers of the group, each on a thread of its own, this copy runs:
- *     their transactions overlap (EntitySink)
+ *     their transactions overlap (EntitySink). Two since the replay's commits are paced: the Neo4j
+ *     sink was then the tail of a large replay, and a second writer took the replay from 29-41% to
+ *     40-47% of the slower raw sink (ReplayBenchmark runs 29-32, docs/PERFORMANCE.md)
  * @param retryBackoff how long to wait after Neo4j failed before trying the batch again
  */
 @ConfigurationProperties("cmfstream.sink.neo4j")
@@ -21,5 +23,5 @@ public record GraphSinkSettings(
     @Bindable(defaultValue = "true") boolean enabled,
     @Bindable(defaultValue = "cmf-stream-sink-neo4j") String groupId,
     @Bindable(defaultValue = "2000") int maxBatch,
-    @Bindable(defaultValue = "1") int writers,
+    @Bindable(defaultValue = "2") int writers,
     @Bindable(defaultValue = "1s") Duration retryBackoff) {}
