@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,7 +74,7 @@ class ReplayIT implements TestPropertyProvider {
     records.add(JournalRecords.of(site, null, Instant.now(), upload, BatchBarrier.newBuilder().setRecords(4).build()));
 
     // when
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = StackClients.producer()) {
       // A record that is no journal record at all: the replay must set it aside and go on.
       producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, new byte[] {1, 2, 3})).get();
       for (final JournalRecord r : records) {
@@ -151,7 +150,7 @@ class ReplayIT implements TestPropertyProvider {
     final JournalRecord barrier = JournalRecords.of(site, null, Instant.now(), upload, BatchBarrier.newBuilder().setRecords(1).build());
 
     // when
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = StackClients.producer()) {
       producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), null, arrival, site, JournalCodec.instance().encode(logged))).get();
       producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), null, arrival, site, JournalCodec.instance().encode(barrier))).get();
     }
@@ -191,19 +190,11 @@ class ReplayIT implements TestPropertyProvider {
     return JournalRecords.of(site, seq, Instant.ofEpochMilli(1_700_000_000_000L + seq), upload, body);
   }
 
-  private static KafkaProducer<String, byte[]> producer() {
-    return StackClients.producer();
-  }
-
   private static KafkaConsumer<String, EntityChange> consumer() {
-    return new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new EntityChangeSerde().deserializer());
+    return new KafkaConsumer<>(StackClients.readCommitted(), new StringDeserializer(), new EntityChangeSerde().deserializer());
   }
 
   private static KafkaConsumer<String, byte[]> rawConsumer() {
-    return new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static Properties consumerProps() {
-    return StackClients.readCommitted();
+    return new KafkaConsumer<>(StackClients.readCommitted(), new StringDeserializer(), new ByteArrayDeserializer());
   }
 }
