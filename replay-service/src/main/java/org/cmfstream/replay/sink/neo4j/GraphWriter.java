@@ -36,6 +36,22 @@ final class GraphWriter {
   private static final String EARLIEST =
       "ON CREATE SET %1$s.firstSeen = r.firstSeen ON MATCH SET %1$s.firstSeen = CASE WHEN r.firstSeen < %1$s.firstSeen THEN r.firstSeen ELSE %1$s.firstSeen END";
 
+  /**
+   * {@code (%1$s)-[:%2$s]->(%3$s)}, created if missing, with {@link #EARLIEST}'s rule, for an edge
+   * that one entity alone brings: a stage's {@code CONTAINS}, an execution's {@code RUNS}, an input
+   * event's {@code INPUT_TO}. Not a {@code MERGE}, which locks both nodes until the commit before it
+   * creates an edge: every batch links new executions to the same few dense nodes (a stage, a shared
+   * dataset), so the writers waited on each other's commits (a sixth of their time, ReplayBenchmark
+   * run 33). Without that lock no other transaction can create the edge meanwhile, since an entity's
+   * changes are applied by one transaction at a time (their partition's offset node is locked
+   * first, {@link #storeOffsets}) and a batch holds each entity once. The relationship's own
+   * creation still locks what the store needs, at the commit.
+   */
+  private static final String LINK_ONCE =
+      "WITH %1$s, %3$s, r OPTIONAL MATCH (%1$s)-[x:%2$s]->(%3$s) "
+          + "FOREACH (_ IN CASE WHEN x IS NULL THEN [1] ELSE [] END | CREATE (%1$s)-[:%2$s {firstSeen: r.firstSeen}]->(%3$s)) "
+          + "SET x.firstSeen = CASE WHEN r.firstSeen < x.firstSeen THEN r.firstSeen ELSE x.firstSeen END";
+
   private GraphWriter() {}
 
   static void write(final TransactionContext tx, final List<EntityChange> changes) {
@@ -89,14 +105,15 @@ final class GraphWriter {
     // keeps the earliest time it was seen: both only grow, so every order of changes ends the same.
     run(tx, rows, "stage",
         "UNWIND $rows AS r MERGE (s:Stage {name: r.name}) WITH s, r UNWIND r.pipelines AS pipeline "
-            + "MERGE (p:Pipeline {name: pipeline}) MERGE (p)-[c:CONTAINS]->(s) " + EARLIEST.formatted("c"));
+            + "MERGE (p:Pipeline {name: pipeline}) " + LINK_ONCE.formatted("p", "CONTAINS", "s"));
     run(tx, rows, "execution",
         "UNWIND $rows AS r MERGE (e:Execution {uuid: r.uuid}) SET e.type = r.type, e.pipeline = r.pipeline, e.stage = r.stage "
-            + "WITH e, r UNWIND r.stages AS stage MERGE (s:Stage {name: stage}) MERGE (s)-[x:RUNS]->(e) " + EARLIEST.formatted("x"));
+            + "WITH e, r UNWIND r.stages AS stage MERGE (s:Stage {name: stage}) " + LINK_ONCE.formatted("s", "RUNS", "e"));
     run(tx, rows, "artifact", "UNWIND $rows AS r MERGE (a:Artifact {uri: r.uri}) SET a.type = r.type, a.names = r.names");
     run(tx, rows, "input",
-        "UNWIND $rows AS r MERGE (a:Artifact {uri: r.artifact}) MERGE (e:Execution {uuid: r.execution}) "
-            + "MERGE (a)-[x:INPUT_TO]->(e) " + EARLIEST.formatted("x"));
+        "UNWIND $rows AS r MERGE (a:Artifact {uri: r.artifact}) MERGE (e:Execution {uuid: r.execution}) " + LINK_ONCE.formatted("a", "INPUT_TO", "e"));
+    // A MERGE here: an OUTPUT and an INTERNAL_OUTPUT event of the same pair are two entities, perhaps
+    // in two partitions, that make one edge; its lock keeps two writers from both creating it.
     run(tx, rows, "produced",
         "UNWIND $rows AS r MERGE (e:Execution {uuid: r.execution}) MERGE (a:Artifact {uri: r.artifact}) "
             + "MERGE (e)-[x:PRODUCED]->(a) " + EARLIEST.formatted("x"));
