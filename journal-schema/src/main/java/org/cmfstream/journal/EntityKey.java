@@ -23,7 +23,7 @@ import org.cmfstream.avro.StageFact;
 public record EntityKey(String value) {
 
   /** Separates the parts of composite identities; a control character no name or hash contains. */
-  static final char SEPARATOR = '\u001f';
+  public static final char SEPARATOR = '\u001f';
 
   /** The entity of {@code record}, or empty for a batch barrier, which concerns every entity. */
   public static Optional<EntityKey> of(final JournalRecord record) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cmfstream.avro.EntityChange;
+import org.cmfstream.journal.EntityKey;
 import org.neo4j.driver.TransactionContext;
 
 /**
@@ -30,27 +31,40 @@ final class GraphWriter {
           "CREATE CONSTRAINT barrier_id IF NOT EXISTS FOR (n:Barrier) REQUIRE n.id IS UNIQUE",
           "CREATE CONSTRAINT sink_offset_id IF NOT EXISTS FOR (n:SinkOffset) REQUIRE n.id IS UNIQUE");
 
-  private static final char SEPARATOR = '\u001f';
-
-  /** Keeps an edge's earliest {@code firstSeen}, whichever change brings it first. */
-  private static final String EARLIEST =
-      "ON CREATE SET %1$s.firstSeen = r.firstSeen ON MATCH SET %1$s.firstSeen = CASE WHEN r.firstSeen < %1$s.firstSeen THEN r.firstSeen ELSE %1$s.firstSeen END";
+  /** The earlier of edge {@code %1$s}'s {@code firstSeen} and the row's. */
+  private static final String EARLIER = "CASE WHEN r.firstSeen < %1$s.firstSeen THEN r.firstSeen ELSE %1$s.firstSeen END";
 
   /**
-   * {@code (%1$s)-[:%2$s]->(%3$s)}, created if missing, with {@link #EARLIEST}'s rule, for an edge
-   * that one entity alone brings: a stage's {@code CONTAINS}, an execution's {@code RUNS}, an input
-   * event's {@code INPUT_TO}. Not a {@code MERGE}, which locks both nodes until the commit before it
-   * creates an edge: every batch links new executions to the same few dense nodes (a stage, a shared
-   * dataset), so the writers waited on each other's commits (a sixth of their time, ReplayBenchmark
-   * run 33). Without that lock no other transaction can create the edge meanwhile, since an entity's
-   * changes are applied by one transaction at a time (their partition's offset node is locked
-   * first, {@link #storeOffsets}) and a batch holds each entity once. The relationship's own
-   * creation still locks what the store needs, at the commit.
+   * {@code (%1$s)-[x:%2$s]->(%3$s)}, created if missing, else given the earlier {@code firstSeen},
+   * for an edge that one entity alone brings: a stage's {@code CONTAINS}, an execution's {@code
+   * RUNS}, an input event's {@code INPUT_TO}. Not a {@code MERGE}, which locks both nodes until the
+   * commit before it creates an edge: every batch links new executions to the same few dense nodes
+   * (a stage, a shared dataset), so the writers waited on each other's commits (a sixth of their
+   * time, ReplayBenchmark run 33). Without that lock no other transaction can create the edge
+   * meanwhile, since an entity's changes are applied by one transaction at a time (their
+   * partition's offset node is locked first, {@link #storeOffsets}) and a batch holds each entity
+   * once. The relationship's own creation still locks what the store needs, at the commit.
    */
   private static final String LINK_ONCE =
       "WITH %1$s, %3$s, r OPTIONAL MATCH (%1$s)-[x:%2$s]->(%3$s) "
           + "FOREACH (_ IN CASE WHEN x IS NULL THEN [1] ELSE [] END | CREATE (%1$s)-[:%2$s {firstSeen: r.firstSeen}]->(%3$s)) "
-          + "SET x.firstSeen = CASE WHEN r.firstSeen < x.firstSeen THEN r.firstSeen ELSE x.firstSeen END";
+          + "SET x.firstSeen = " + EARLIER.formatted("x");
+
+  // An edge is linked to every value its entity's fact ever had (a conflict links them all), and
+  // keeps the earliest time it was seen: both only grow, so every order of changes ends the same.
+  private static final String STAGES =
+      "UNWIND $rows AS r MERGE (s:Stage {name: r.name}) WITH s, r UNWIND r.pipelines AS pipeline "
+          + "MERGE (p:Pipeline {name: pipeline}) " + LINK_ONCE.formatted("p", "CONTAINS", "s");
+  private static final String EXECUTIONS =
+      "UNWIND $rows AS r MERGE (e:Execution {uuid: r.uuid}) SET e.type = r.type, e.pipeline = r.pipeline, e.stage = r.stage "
+          + "WITH e, r UNWIND r.stages AS stage MERGE (s:Stage {name: stage}) " + LINK_ONCE.formatted("s", "RUNS", "e");
+  private static final String INPUTS =
+      "UNWIND $rows AS r MERGE (a:Artifact {uri: r.artifact}) MERGE (e:Execution {uuid: r.execution}) " + LINK_ONCE.formatted("a", "INPUT_TO", "e");
+  // A MERGE here: an OUTPUT and an INTERNAL_OUTPUT event of the same pair are two entities, perhaps
+  // in two partitions, that make one edge; its lock keeps two writers from both creating it.
+  private static final String PRODUCED =
+      "UNWIND $rows AS r MERGE (e:Execution {uuid: r.execution}) MERGE (a:Artifact {uri: r.artifact}) "
+          + "MERGE (e)-[x:PRODUCED]->(a) ON CREATE SET x.firstSeen = r.firstSeen ON MATCH SET x.firstSeen = " + EARLIER.formatted("x");
 
   private GraphWriter() {}
 
@@ -85,7 +99,7 @@ final class GraphWriter {
           row.put("names", c.getSets().getOrDefault("names", List.of()));
         }
         case "event" -> {
-          final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
+          final String[] parts = id.split(String.valueOf(EntityKey.SEPARATOR), -1);
           row.put("execution", parts[0]);
           row.put("artifact", parts[1]);
           row.put("firstSeen", c.getEarliest().get("firstSeen"));
@@ -101,22 +115,11 @@ final class GraphWriter {
       rows.computeIfAbsent(c.getKind(), k -> new ArrayList<>()).add(row);
     }
     run(tx, rows, "pipeline", "UNWIND $rows AS r MERGE (:Pipeline {name: r.name})");
-    // An edge is linked to every value its entity's fact ever had (a conflict links them all), and
-    // keeps the earliest time it was seen: both only grow, so every order of changes ends the same.
-    run(tx, rows, "stage",
-        "UNWIND $rows AS r MERGE (s:Stage {name: r.name}) WITH s, r UNWIND r.pipelines AS pipeline "
-            + "MERGE (p:Pipeline {name: pipeline}) " + LINK_ONCE.formatted("p", "CONTAINS", "s"));
-    run(tx, rows, "execution",
-        "UNWIND $rows AS r MERGE (e:Execution {uuid: r.uuid}) SET e.type = r.type, e.pipeline = r.pipeline, e.stage = r.stage "
-            + "WITH e, r UNWIND r.stages AS stage MERGE (s:Stage {name: stage}) " + LINK_ONCE.formatted("s", "RUNS", "e"));
+    run(tx, rows, "stage", STAGES);
+    run(tx, rows, "execution", EXECUTIONS);
     run(tx, rows, "artifact", "UNWIND $rows AS r MERGE (a:Artifact {uri: r.uri}) SET a.type = r.type, a.names = r.names");
-    run(tx, rows, "input",
-        "UNWIND $rows AS r MERGE (a:Artifact {uri: r.artifact}) MERGE (e:Execution {uuid: r.execution}) " + LINK_ONCE.formatted("a", "INPUT_TO", "e"));
-    // A MERGE here: an OUTPUT and an INTERNAL_OUTPUT event of the same pair are two entities, perhaps
-    // in two partitions, that make one edge; its lock keeps two writers from both creating it.
-    run(tx, rows, "produced",
-        "UNWIND $rows AS r MERGE (e:Execution {uuid: r.execution}) MERGE (a:Artifact {uri: r.artifact}) "
-            + "MERGE (e)-[x:PRODUCED]->(a) " + EARLIEST.formatted("x"));
+    run(tx, rows, "input", INPUTS);
+    run(tx, rows, "produced", PRODUCED);
     run(tx, rows, "barrier", "UNWIND $rows AS r MERGE (:Barrier {id: r.id})");
   }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.cmfstream.avro.BarrierMark;
 import org.cmfstream.avro.EntityChange;
 import org.cmfstream.avro.StampedValue;
+import org.cmfstream.journal.EntityKey;
 import org.cmfstream.replay.sink.EntitySink.Arrived;
 
 /**
@@ -33,7 +34,6 @@ import org.cmfstream.replay.sink.EntitySink.Arrived;
 final class ProjectionWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final char SEPARATOR = '\u001f';
   /** The key of a non-finite double's tagged form in jsonb (V004). */
   static final String DOUBLE_TAG = "$double";
 
@@ -96,14 +96,14 @@ final class ProjectionWriter {
           id, fact(c, "type"), array(c.getSets().get("names")), json(properties(c, "properties.")), json(properties(c, "custom.")),
           json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c), arrived);
       case "event" -> {
-        final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
+        final String[] parts = id.split(String.valueOf(EntityKey.SEPARATOR), -1);
         batch(
             "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (execution_uuid, artifact_uri, direction) DO UPDATE SET first_seen = EXCLUDED.first_seen",
             parts[0], parts[1], parts[2], earliest(c, "firstSeen"));
       }
       case "metric" -> {
-        final String[] parts = id.split(String.valueOf(SEPARATOR), -1);
+        final String[] parts = id.split(String.valueOf(EntityKey.SEPARATOR), -1);
         // A double column holds NaN and the infinities as they are.
         final List<Object> values = c.getFacts().get("value");
         final Object value = values == null || values.size() != 1 ? null : values.get(0);

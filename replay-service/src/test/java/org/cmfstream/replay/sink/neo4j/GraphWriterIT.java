@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.cmfstream.avro.EntityChange;
+import org.cmfstream.journal.EntityKey;
 import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,6 @@ import org.neo4j.driver.Session;
 /** {@link GraphWriter} against the real Neo4j: the edges it links and the locks it takes. */
 class GraphWriterIT {
 
-  private static final char SEPARATOR = '\u001f';
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final String stage = UniqueNames.of("graph-writer-stage");
@@ -117,7 +117,7 @@ class GraphWriterIT {
   }
 
   private EntityChange input(final String uuid, final long firstSeen) {
-    return change("event/" + uuid + SEPARATOR + dataset + SEPARATOR + "INPUT", "event", Map.of(), firstSeen);
+    return change("event/" + uuid + EntityKey.SEPARATOR + dataset + EntityKey.SEPARATOR + "INPUT", "event", Map.of(), firstSeen);
   }
 
   private static EntityChange change(final String key, final String kind, final Map<String, List<Object>> facts, final long firstSeen) {
