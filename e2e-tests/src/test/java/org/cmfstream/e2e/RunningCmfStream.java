@@ -5,8 +5,6 @@ package org.cmfstream.e2e;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cmfstream.deploy.stack.LoopbackPorts;
 
 /**
  * {@code ./cmf-stream up} run as a user runs it: the launcher in a JVM of its own, on a data
@@ -44,7 +43,7 @@ public final class RunningCmfStream implements AutoCloseable {
 
   private RunningCmfStream(final Path dataDir) throws IOException, InterruptedException {
     this.dataDir = dataDir;
-    this.port = freePort();
+    this.port = LoopbackPorts.free();
     final long started = System.nanoTime();
     launcher =
         new ProcessBuilder(
@@ -185,9 +184,4 @@ public final class RunningCmfStream implements AutoCloseable {
     throw new AssertionError("cmf-stream up did not report ready; its output:\n" + output);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }

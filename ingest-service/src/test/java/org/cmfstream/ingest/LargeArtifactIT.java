@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +25,7 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cmfstream.deploy.stack.ChildProcess;
+import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.testing.LocalStackExtension;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,7 @@ class LargeArtifactIT {
   @Test
   void shouldUploadAndDownloadOneGibibyteWithA256MbHeap(final StackEndpoints stack) throws Exception {
     // given
-    final int port = freePort();
+    final int port = LoopbackPorts.free();
     final Map<String, String> env = new HashMap<>(stack.environment());
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     final Path gcLog = Path.of("target", "large-artifact-gc.log").toAbsolutePath();
@@ -153,12 +152,6 @@ class LargeArtifactIT {
           .orElse("?");
     } catch (IOException e) {
       return "?";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

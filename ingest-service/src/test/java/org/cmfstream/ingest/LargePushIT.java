@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.cmfstream.deploy.stack.ChildProcess;
+import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.testing.LocalStackExtension;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,7 @@ class LargePushIT {
 
   private static void shouldAcceptWithA256MbHeap(final StackEndpoints stack, final GeneratedPush push) throws Exception {
     // given
-    final int port = freePort();
+    final int port = LoopbackPorts.free();
     final Map<String, String> env = new HashMap<>(stack.environment());
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     try (ChildProcess ingest =
@@ -111,12 +110,6 @@ class LargePushIT {
           .orElse("?");
     } catch (IOException e) {
       return "?";
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

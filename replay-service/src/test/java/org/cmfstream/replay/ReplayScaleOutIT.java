@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,6 +40,7 @@ import org.cmfstream.avro.PropertyChange;
 import org.cmfstream.avro.EntityKind;
 import org.cmfstream.avro.StageFact;
 import org.cmfstream.deploy.stack.LocalStack;
+import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.journal.JournalRecords;
 import org.cmfstream.journal.Topics;
@@ -200,7 +199,7 @@ class ReplayScaleOutIT {
     final Map<String, String> env = builder.environment();
     env.putAll(stack.environment());
     env.put("CMFSTREAM_REPLAY_STATE_DIR", dir.resolve(name + "-state").toString());
-    env.put("MICRONAUT_SERVER_PORT", Integer.toString(freePort()));
+    env.put("MICRONAUT_SERVER_PORT", Integer.toString(LoopbackPorts.free()));
     return builder.start();
   }
 
@@ -240,12 +239,6 @@ class ReplayScaleOutIT {
   private static long graphCount(final StackEndpoints stack, final String cypher) {
     try (Driver driver = GraphDatabase.driver(stack.boltUri(), AuthTokens.none())) {
       return driver.executableQuery(cypher).execute().records().get(0).get(0).asLong();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

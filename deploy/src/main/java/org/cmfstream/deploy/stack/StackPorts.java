@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -18,7 +15,9 @@ import java.util.Set;
 /**
  * The ports of a local stack, remembered in its data directory so that a restart on the same
  * directory serves on the same addresses (clients and the KRaft voter set keep working). A port
- * that is taken by something else at restart is replaced by a free one.
+ * that is taken by something else at restart is replaced by a free one. New ports come from
+ * {@link LoopbackPorts#free()}, and never repeat one already recorded for another server, which may
+ * not be listening yet.
  */
 final class StackPorts {
 
@@ -49,15 +48,15 @@ final class StackPorts {
     final String known = ports.getProperty(name);
     if (known != null) {
       final int port = Integer.parseInt(known);
-      if (!handedOut.contains(port) && isFree(port)) {
+      if (!handedOut.contains(port) && LoopbackPorts.isFree(port)) {
         handedOut.add(port);
         return port;
       }
     }
     int port;
     do {
-      port = freePort();
-    } while (!handedOut.add(port));
+      port = LoopbackPorts.free();
+    } while (ports.containsValue(Integer.toString(port)) || !handedOut.add(port));
     ports.setProperty(name, Integer.toString(port));
     save();
     return port;
@@ -68,27 +67,6 @@ final class StackPorts {
       ports.store(out, "ports of this local stack; reused on restart while they are free");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
-
-  /** A port the kernel considers free on the loopback address right now. */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on the loopback address", e);
-    }
-  }
-
-  static boolean isFree(final int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.cmfstream.deploy.stack.ChildProcess;
 import org.cmfstream.deploy.stack.LocalStack;
+import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.deploy.stack.WatchedMain;
 
@@ -95,7 +96,7 @@ public final class CmfStreamUp implements AutoCloseable {
 
     env.put("INGEST_URL", urls.get(Service.INGEST.name()).toString());
     env.put("QUERY_URL", urls.get(Service.QUERY.name()).toString());
-    final int gatewayPort = isFree(requestedPort) ? requestedPort : stack.port("gateway");
+    final int gatewayPort = LoopbackPorts.isFree(requestedPort) ? requestedPort : stack.port("gateway");
     urls.put(Service.GATEWAY.name(), launch(Service.GATEWAY, gatewayPort, env));
     awaitHealthy(List.of(Service.GATEWAY.name()));
 
@@ -191,15 +192,6 @@ public final class CmfStreamUp implements AutoCloseable {
 
   URI url(final String service) {
     return urls.get(service);
-  }
-
-  private static boolean isFree(final int port) {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-      socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static double seconds(final long since) {

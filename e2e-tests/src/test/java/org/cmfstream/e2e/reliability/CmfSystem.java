@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +24,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.cmfstream.deploy.stack.ChildProcess;
 import org.cmfstream.deploy.stack.LocalStack;
+import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.deploy.stack.WatchedMain;
 import org.cmfstream.testing.StoreDump;
@@ -56,7 +55,7 @@ final class CmfSystem implements AutoCloseable {
     this.home = Path.of(System.getProperty("cmfstream.home", "..")).toAbsolutePath().normalize();
     this.stack = LocalStack.startWithoutShutdownHook(dir.resolve("stack"));
     try {
-      final int port = freePort();
+      final int port = LoopbackPorts.free();
       ingest = launch("ingest", "ingest-service", "org.cmfstream.ingest.IngestApplication", port, Map.of());
       ingestUrl = URI.create("http://127.0.0.1:" + port);
       for (int i = 0; i < replayCopies; i++) {
@@ -93,7 +92,7 @@ final class CmfSystem implements AutoCloseable {
    */
   void startReplay(final String name) {
     final ChildProcess copy =
-        launch(name, "replay-service", "org.cmfstream.replay.ReplayApplication", freePort(), Map.of("CMFSTREAM_REPLAY_STATE_DIR", dir.resolve(name + "-state").toString()));
+        launch(name, "replay-service", "org.cmfstream.replay.ReplayApplication", LoopbackPorts.free(), Map.of("CMFSTREAM_REPLAY_STATE_DIR", dir.resolve(name + "-state").toString()));
     replays.put(name, copy);
   }
 
@@ -172,14 +171,6 @@ final class CmfSystem implements AutoCloseable {
         .failFast(process.name() + " exited; see " + process.log(), () -> !process.isAlive())
         .ignoreExceptionsInstanceOf(IOException.class)
         .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
