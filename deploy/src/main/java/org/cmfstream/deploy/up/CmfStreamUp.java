@@ -128,7 +128,7 @@ public final class CmfStreamUp implements AutoCloseable {
         ChildProcess.java(
             service.name(),
             service.classPath(home),
-            List.of("-Xmx384m", "-XX:+UseSerialGC"),
+            service.jvmOptions(),
             WatchedMain.class.getName(),
             args,
             env,
