@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.journal;
 
+import java.util.List;
 import java.util.Optional;
 import org.cmfstream.avro.ArtifactFact;
 import org.cmfstream.avro.BatchBarrier;
@@ -46,6 +47,24 @@ public record EntityKey(String value) {
       return Optional.empty();
     }
     throw new IllegalArgumentException("unknown journal body " + body);
+  }
+
+  /** The identity in {@code key}: all after {@code <kind>/}. */
+  public static String identity(final String key) {
+    return key.substring(key.indexOf('/') + 1);
+  }
+
+  /**
+   * The parts of the identity in {@code key}, in the order {@link #of} joined them: one for most
+   * kinds; execution, artifact and direction for an event; execution, name and step for a metric.
+   */
+  public static List<String> parts(final String key) {
+    return List.of(identity(key).split(String.valueOf(SEPARATOR), -1));
+  }
+
+  /** The parts of this key's identity ({@link #parts(String)}). */
+  public List<String> parts() {
+    return parts(value);
   }
 
   private static Optional<EntityKey> key(final String kind, final String... parts) {

@@ -36,6 +36,20 @@ class EntityKeyTest {
   }
 
   @Test
+  void shouldGiveBackTheIdentitysPartsInTheOrderTheyWereJoined() {
+    // given: an event whose execution and artifact hold slashes, and a plain artifact
+    final EntityKey event =
+        EntityKey.of(record(EventFact.newBuilder().setExecutionUuid("a/b").setArtifactUri("s3://x/y").setDirection(Direction.OUTPUT).build())).orElseThrow();
+    final EntityKey execution = EntityKey.of(record(ExecutionFact.newBuilder().setUuid("u/1").setPipeline("p").setStage("s").setType("t").build())).orElseThrow();
+
+    // then
+    assertThat(event.parts()).containsExactly("a/b", "s3://x/y", "OUTPUT");
+    assertThat(EntityKey.parts(event.value())).isEqualTo(event.parts());
+    assertThat(EntityKey.identity(execution.value())).isEqualTo("u/1");
+    assertThat(execution.parts()).containsExactly("u/1");
+  }
+
+  @Test
   void shouldGiveBarriersNoEntity() {
     assertThat(EntityKey.of(record(BatchBarrier.newBuilder().setRecords(3).build()))).isEmpty();
   }

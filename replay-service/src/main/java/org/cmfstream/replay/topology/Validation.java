@@ -30,14 +30,9 @@ final class Validation {
     if (!hash.equals(record.getContentHash())) {
       return "content hash " + record.getContentHash() + " does not match its facts (" + hash + ")";
     }
-    final String entity = EntityKey.of(record).map(EntityKey::value).orElse(null);
-    if (entity != null) {
-      final String identity = entity.substring(entity.indexOf('/') + 1);
-      for (final String part : identity.split(String.valueOf('\u001f'), -1)) {
-        if (part.isBlank()) {
-          return "an empty identity: " + EntityKey.of(record).get();
-        }
-      }
+    final EntityKey entity = EntityKey.of(record).orElse(null);
+    if (entity != null && entity.parts().stream().anyMatch(String::isBlank)) {
+      return "an empty identity: " + entity;
     }
     return null;
   }

@@ -76,7 +76,7 @@ final class GraphWriter {
     }
     final Map<String, List<Map<String, Object>>> rows = new HashMap<>();
     for (final EntityChange c : latest.values()) {
-      final String id = c.getKey().substring(c.getKey().indexOf('/') + 1);
+      final String id = EntityKey.identity(c.getKey());
       final Map<String, Object> row = new HashMap<>();
       switch (c.getKind()) {
         case "pipeline" -> row.put("name", id);
@@ -99,11 +99,12 @@ final class GraphWriter {
           row.put("names", c.getSets().getOrDefault("names", List.of()));
         }
         case "event" -> {
-          final String[] parts = id.split(String.valueOf(EntityKey.SEPARATOR), -1);
-          row.put("execution", parts[0]);
-          row.put("artifact", parts[1]);
+          final List<String> parts = EntityKey.parts(c.getKey());
+          final String direction = parts.get(2);
+          row.put("execution", parts.get(0));
+          row.put("artifact", parts.get(1));
           row.put("firstSeen", c.getEarliest().get("firstSeen"));
-          rows.computeIfAbsent("OUTPUT".equals(parts[2]) || "INTERNAL_OUTPUT".equals(parts[2]) ? "produced" : "input", k -> new ArrayList<>()).add(row);
+          rows.computeIfAbsent("OUTPUT".equals(direction) || "INTERNAL_OUTPUT".equals(direction) ? "produced" : "input", k -> new ArrayList<>()).add(row);
           continue;
         }
         case "barrier" -> row.put("id", c.getBarrier().getUpload() + "/" + c.getBarrier().getPartition());

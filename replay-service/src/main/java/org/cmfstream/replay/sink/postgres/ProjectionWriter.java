@@ -65,7 +65,7 @@ final class ProjectionWriter {
   }
 
   private void row(final EntityChange c, final long arrived) throws SQLException {
-    final String id = c.getKey().substring(c.getKey().indexOf('/') + 1);
+    final String id = EntityKey.identity(c.getKey());
     switch (c.getKind()) {
       case "pipeline" -> batch(
           "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated, synced) VALUES (?, ?::jsonb, ?, ?, ?, ?) "
@@ -96,21 +96,21 @@ final class ProjectionWriter {
           id, fact(c, "type"), array(c.getSets().get("names")), json(properties(c, "properties.")), json(properties(c, "custom.")),
           json(c.getSets()), earliest(c, "created"), earliest(c, "firstSeen"), idOf(c), updated(c), arrived);
       case "event" -> {
-        final String[] parts = id.split(String.valueOf(EntityKey.SEPARATOR), -1);
+        final List<String> parts = EntityKey.parts(c.getKey());
         batch(
             "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (execution_uuid, artifact_uri, direction) DO UPDATE SET first_seen = EXCLUDED.first_seen",
-            parts[0], parts[1], parts[2], earliest(c, "firstSeen"));
+            parts.get(0), parts.get(1), parts.get(2), earliest(c, "firstSeen"));
       }
       case "metric" -> {
-        final String[] parts = id.split(String.valueOf(EntityKey.SEPARATOR), -1);
+        final List<String> parts = EntityKey.parts(c.getKey());
         // A double column holds NaN and the infinities as they are.
         final List<Object> values = c.getFacts().get("value");
         final Object value = values == null || values.size() != 1 ? null : values.get(0);
         batch(
             "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, ?, ?, ?, ?) "
                 + "ON CONFLICT (execution_uuid, name, step) DO UPDATE SET value = EXCLUDED.value, first_seen = EXCLUDED.first_seen",
-            parts[0], parts[1], Long.parseLong(parts[2]), value instanceof Number n ? n.doubleValue() : null, earliest(c, "firstSeen"));
+            parts.get(0), parts.get(1), Long.parseLong(parts.get(2)), value instanceof Number n ? n.doubleValue() : null, earliest(c, "firstSeen"));
       }
       case "site" -> batch(
           "INSERT INTO site_watermarks (site, complete_through, gaps) VALUES (?, ?, ?) "
