@@ -97,8 +97,10 @@ final class ProcessStats {
     try {
       final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // After the state field: utime and stime, fields 14 and 15 of the line, in clock ticks of 10 ms.
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+      // After the state field: utime and stime, fields 14 and 15 of the line, then cutime and cstime
+      // (16, 17: its children that have ended, such as PostgreSQL's backend of a closed connection or
+      // an autovacuum worker), in clock ticks of 10 ms.
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
     } catch (IOException e) {
       return 0;
     }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,7 @@ import org.neo4j.driver.Session;
  * The replay's baselines: the simplest fast sinks writing the rows the replay wrote, read back
  * from the projection. Batched {@code INSERT}s (1,000 rows a statement batch, sent as multi-row
  * statements, one transaction per batch) into copies of the executions, artifacts and events tables, and batched
- * {@code UNWIND ... MERGE} of the same nodes and edges into Neo4j under other labels.
+ * {@code UNWIND ... MERGE} of the same graph into Neo4j under other labels.
  */
 final class RawSinks {
 
@@ -115,21 +116,45 @@ final class RawSinks {
     return rows;
   }
 
-  /** The same executions, artifacts and events as nodes and edges under other labels, batched UNWIND MERGE. */
+  /**
+   * The graph the replay's Neo4j sink builds from the same rows, under other labels, batched
+   * {@code UNWIND ... MERGE}: pipelines and stages linked by {@code CONTAINS}, executions run by
+   * their stage ({@code RUNS}), artifacts, and the events' edges, each edge with its first-seen time,
+   * and the properties the replay sets on each node. Only the replay's bookkeeping (barrier and
+   * offset nodes) is left out.
+   */
   static void neo4j(final Connection pg, final Session session) throws Exception {
-    session.run("CREATE CONSTRAINT raw_execution IF NOT EXISTS FOR (n:RawExecution) REQUIRE n.uuid IS UNIQUE").consume();
-    session.run("CREATE CONSTRAINT raw_artifact IF NOT EXISTS FOR (n:RawArtifact) REQUIRE n.uri IS UNIQUE").consume();
-    batches(pg, "SELECT uuid, stage, type FROM executions", rs -> Map.of("uuid", rs.getString(1), "stage", rs.getString(2), "type", rs.getString(3)),
-        rows -> session.executeWrite(tx -> tx.run("UNWIND $rows AS r MERGE (e:RawExecution {uuid: r.uuid}) SET e.stage = r.stage, e.type = r.type",
+    for (final String constraint : List.of(
+        "CREATE CONSTRAINT raw_pipeline IF NOT EXISTS FOR (n:RawPipeline) REQUIRE n.name IS UNIQUE",
+        "CREATE CONSTRAINT raw_stage IF NOT EXISTS FOR (n:RawStage) REQUIRE n.name IS UNIQUE",
+        "CREATE CONSTRAINT raw_execution IF NOT EXISTS FOR (n:RawExecution) REQUIRE n.uuid IS UNIQUE",
+        "CREATE CONSTRAINT raw_artifact IF NOT EXISTS FOR (n:RawArtifact) REQUIRE n.uri IS UNIQUE")) {
+      session.run(constraint).consume();
+    }
+    batches(pg, "SELECT name, pipeline, first_seen FROM stages WHERE pipeline IS NOT NULL",
+        rs -> Map.of("s", rs.getString(1), "p", rs.getString(2), "t", rs.getLong(3)),
+        rows -> session.executeWrite(tx -> tx.run("UNWIND $rows AS r MERGE (s:RawStage {name: r.s}) MERGE (p:RawPipeline {name: r.p}) "
+            + "MERGE (p)-[x:RAW_CONTAINS]->(s) ON CREATE SET x.firstSeen = r.t", Map.of("rows", rows)).consume()));
+    batches(pg, "SELECT uuid, stage, type, pipeline, first_seen FROM executions WHERE stage IS NOT NULL",
+        rs -> Map.of("uuid", rs.getString(1), "stage", rs.getString(2), "type", text(rs, 3), "pipeline", text(rs, 4), "t", rs.getLong(5)),
+        rows -> session.executeWrite(tx -> tx.run("UNWIND $rows AS r MERGE (e:RawExecution {uuid: r.uuid}) SET e.stage = r.stage, e.type = r.type, "
+            + "e.pipeline = r.pipeline MERGE (s:RawStage {name: r.stage}) MERGE (s)-[x:RAW_RUNS]->(e) ON CREATE SET x.firstSeen = r.t",
             Map.of("rows", rows)).consume()));
-    batches(pg, "SELECT uri, type FROM artifacts", rs -> Map.of("uri", rs.getString(1), "type", rs.getString(2) == null ? "" : rs.getString(2)),
-        rows -> session.executeWrite(tx -> tx.run("UNWIND $rows AS r MERGE (a:RawArtifact {uri: r.uri}) SET a.type = r.type", Map.of("rows", rows)).consume()));
+    batches(pg, "SELECT uri, type, names FROM artifacts", rs -> Map.of("uri", rs.getString(1), "type", text(rs, 2), "names", List.of((String[]) rs.getArray(3).getArray())),
+        rows -> session.executeWrite(tx -> tx.run("UNWIND $rows AS r MERGE (a:RawArtifact {uri: r.uri}) SET a.type = r.type, a.names = r.names",
+            Map.of("rows", rows)).consume()));
     batches(pg, "SELECT execution_uuid, artifact_uri, direction, first_seen FROM events",
         rs -> Map.of("e", rs.getString(1), "a", rs.getString(2), "d", rs.getString(3), "t", rs.getLong(4)),
         rows -> session.executeWrite(tx -> tx.run("UNWIND $rows AS r MERGE (e:RawExecution {uuid: r.e}) MERGE (a:RawArtifact {uri: r.a}) "
             + "FOREACH (_ IN CASE WHEN r.d = 'INPUT' THEN [1] ELSE [] END | MERGE (a)-[x:RAW_INPUT_TO]->(e) ON CREATE SET x.firstSeen = r.t) "
             + "FOREACH (_ IN CASE WHEN r.d <> 'INPUT' THEN [1] ELSE [] END | MERGE (e)-[x:RAW_PRODUCED]->(a) ON CREATE SET x.firstSeen = r.t)",
             Map.of("rows", rows)).consume()));
+  }
+
+  /** A text column's value, empty where it is null (a map of rows holds no nulls). */
+  private static String text(final ResultSet rs, final int column) throws SQLException {
+    final String value = rs.getString(column);
+    return value == null ? "" : value;
   }
 
   @FunctionalInterface

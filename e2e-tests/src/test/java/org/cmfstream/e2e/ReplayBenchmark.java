@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * until the JIT compilers take under 5% of a round's CPU), a generated journal ({@link
  * BenchWorkload}) is written to {@code cmf.journal.v1} and timed until every upload's receipt says APPLIED in both stores. In the same
  * run, the rows the replay wrote are read back and written again by the simplest fast sinks
- * ({@link RawSinks}); the replay's rows per second are set beside the slower raw sink's.
+ * ({@link RawSinks}); the replay's rows per second are set beside the slower raw sink's, and each
+ * store's CPU per row in the replay beside its CPU per row in the raw sinks.
  *
  * <p><b>Freshness.</b> Push-to-queryable latency under a steady load of native uploads through
  * the front door ({@link Freshness}), by default 1,000 records/s: once right after the load above,
@@ -103,7 +105,11 @@ class ReplayBenchmark {
 
       final long replayRows = RawSinks.rows(jdbc) - warmUpRows;
       // The raw sinks copy every row, the warm-up's too: speeds are compared as rows per second.
+      final Map<String, Double> rawCpuBefore = ProcessStats.cpuSeconds(cmf);
+      final Map<String, ThreadCpu.Snapshot> rawThreadsBefore = ProcessStats.threadCpu(cmf);
       final RawSinks.Times raw = RawSinks.measure(jdbc, bolt);
+      final Map<String, Double> rawCpuAfter = ProcessStats.cpuSeconds(cmf);
+      final Map<String, ThreadCpu.Snapshot> rawThreadsAfter = ProcessStats.threadCpu(cmf);
       final double replayRate = replayRows / replaySeconds;
       final double rawRate = raw.rows() / raw.slower();
       System.out.printf(Locale.ROOT, "%nreplay: %,d journal records into PostgreSQL and Neo4j (%,d rows) in %.1f s: %,.0f records/s, %,.0f rows/s%n",
@@ -112,6 +118,16 @@ class ReplayBenchmark {
           + " the slower: %,.0f rows/s%n", raw.rows(), raw.postgresSeconds(), raw.neo4jSeconds(), rawRate);
       System.out.printf(Locale.ROOT, "replay at %.0f%% of the slower raw sink's speed (both stores, merge and exactly-once included)%n",
           100 * replayRate / rawRate);
+      // What each store spent per row in the replay and in its raw sink: how much of the gap is the stores' own work.
+      for (final String store : List.of("neo4j (JVM)", "postgres (processes)")) {
+        System.out.printf(Locale.ROOT, "%s CPU per row: %.1f µs in the replay, %.1f µs while the raw sinks ran%n", store,
+            1e6 * (cpuAfter.get(store) - cpuBefore.getOrDefault(store, 0.0)) / replayRows,
+            1e6 * (rawCpuAfter.get(store) - rawCpuBefore.getOrDefault(store, 0.0)) / raw.rows());
+      }
+      final String graph = "neo4j (JVM)";
+      System.out.printf(Locale.ROOT, "  neo4j, µs per row by thread group in the replay: %s%n  and in the raw sinks: %s%n",
+          ThreadCpu.perRecord(threadsAfter.get(graph).since(threadsBefore.get(graph)), replayRows, 5),
+          ThreadCpu.perRecord(rawThreadsAfter.get(graph).since(rawThreadsBefore.get(graph)), raw.rows(), 5));
 
       // Freshness: push to queryable under a steady load, twice: at once, while the stores and the
       // replay's state still digest the load above (checkpoints, compactions, autovacuum), and
