@@ -37,6 +37,16 @@ final class RawSinks {
 
   /** Both raw sinks, one after the other, against the stores at {@code jdbc} and {@code bolt}. */
   static Times measure(final String jdbc, final String bolt) throws Exception {
+    return measure(jdbc, bolt, () -> {});
+  }
+
+  /**
+   * As {@link #measure(String, String)}, running {@code done} once both have written and before
+   * their connections close: while PostgreSQL's backend of the raw sinks' connection still lives,
+   * so a reading of its CPU then cannot miss it (once it ends, its CPU moves to the postmaster's
+   * count of ended children, not at once).
+   */
+  static Times measure(final String jdbc, final String bolt, final Runnable done) throws Exception {
     // Multi-row INSERTs, as the replay's own PostgreSQL sink sends its batches.
     try (Connection pg = DriverManager.getConnection(jdbc + (jdbc.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true", "postgres", "");
         Driver neo4j = GraphDatabase.driver(bolt, AuthTokens.none());
@@ -46,7 +56,9 @@ final class RawSinks {
       final double pgSeconds = (System.nanoTime() - t0) / 1e9;
       final long t1 = System.nanoTime();
       neo4j(pg, session);
-      return new Times(rows, pgSeconds, (System.nanoTime() - t1) / 1e9);
+      final Times times = new Times(rows, pgSeconds, (System.nanoTime() - t1) / 1e9);
+      done.run();
+      return times;
     }
   }
 

@@ -5,8 +5,11 @@ package org.cmfstream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,9 +110,16 @@ class ReplayBenchmark {
       // The raw sinks copy every row, the warm-up's too: speeds are compared as rows per second.
       final Map<String, Double> rawCpuBefore = ProcessStats.cpuSeconds(cmf);
       final Map<String, ThreadCpu.Snapshot> rawThreadsBefore = ProcessStats.threadCpu(cmf);
-      final RawSinks.Times raw = RawSinks.measure(jdbc, bolt);
-      final Map<String, Double> rawCpuAfter = ProcessStats.cpuSeconds(cmf);
-      final Map<String, ThreadCpu.Snapshot> rawThreadsAfter = ProcessStats.threadCpu(cmf);
+      final Map<String, Double> rawCpuAfter = new HashMap<>();
+      final Map<String, ThreadCpu.Snapshot> rawThreadsAfter = new HashMap<>();
+      final RawSinks.Times raw = RawSinks.measure(jdbc, bolt, () -> {
+        try {
+          rawCpuAfter.putAll(ProcessStats.cpuSeconds(cmf));
+          rawThreadsAfter.putAll(ProcessStats.threadCpu(cmf));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
       final double replayRate = replayRows / replaySeconds;
       final double rawRate = raw.rows() / raw.slower();
       System.out.printf(Locale.ROOT, "%nreplay: %,d journal records into PostgreSQL and Neo4j (%,d rows) in %.1f s: %,.0f records/s, %,.0f rows/s%n",
