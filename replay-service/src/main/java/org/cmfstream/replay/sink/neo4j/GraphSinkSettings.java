@@ -15,7 +15,9 @@ import java.time.Duration;
  * @param writers how many consumers of the group, each on a thread of its own, this copy runs:
  *     their transactions overlap (EntitySink). Two since the replay's commits are paced: the Neo4j
  *     sink was then the tail of a large replay, and a second writer took the replay from 29-41% to
- *     40-47% of the slower raw sink (ReplayBenchmark runs 29-32, docs/PERFORMANCE.md)
+ *     40-47% of the slower raw sink (ReplayBenchmark runs 29-32, docs/PERFORMANCE.md); measured
+ *     again against one in runs 55-59: Neo4j spends less per change with one, the ratio moves
+ *     with the machine's speed more than with the count
  * @param retryBackoff how long to wait after Neo4j failed before trying the batch again
  */
 @ConfigurationProperties("cmfstream.sink.neo4j")
