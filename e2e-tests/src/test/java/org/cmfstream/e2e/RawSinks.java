@@ -46,7 +46,7 @@ final class RawSinks {
    * so a reading of its CPU then cannot miss it (once it ends, its CPU moves to the postmaster's
    * count of ended children, not at once).
    */
-  static Times measure(final String jdbc, final String bolt, final Runnable done) throws Exception {
+  static Times measure(final String jdbc, final String bolt, final Step done) throws Exception {
     // Multi-row INSERTs, as the replay's own PostgreSQL sink sends its batches.
     try (Connection pg = DriverManager.getConnection(jdbc + (jdbc.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true", "postgres", "");
         Driver neo4j = GraphDatabase.driver(bolt, AuthTokens.none());
@@ -167,6 +167,12 @@ final class RawSinks {
   private static String text(final ResultSet rs, final int column) throws SQLException {
     final String value = rs.getString(column);
     return value == null ? "" : value;
+  }
+
+  /** What to run at a point of {@link #measure(String, String, Step)}. */
+  @FunctionalInterface
+  interface Step {
+    void run() throws Exception;
   }
 
   @FunctionalInterface

@@ -5,8 +5,6 @@ package org.cmfstream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -113,12 +111,8 @@ class ReplayBenchmark {
       final Map<String, Double> rawCpuAfter = new HashMap<>();
       final Map<String, ThreadCpu.Snapshot> rawThreadsAfter = new HashMap<>();
       final RawSinks.Times raw = RawSinks.measure(jdbc, bolt, () -> {
-        try {
-          rawCpuAfter.putAll(ProcessStats.cpuSeconds(cmf));
-          rawThreadsAfter.putAll(ProcessStats.threadCpu(cmf));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+        rawCpuAfter.putAll(ProcessStats.cpuSeconds(cmf));
+        rawThreadsAfter.putAll(ProcessStats.threadCpu(cmf));
       });
       final double replayRate = replayRows / replaySeconds;
       final double rawRate = raw.rows() / raw.slower();
@@ -129,12 +123,12 @@ class ReplayBenchmark {
       System.out.printf(Locale.ROOT, "replay at %.0f%% of the slower raw sink's speed (both stores, merge and exactly-once included)%n",
           100 * replayRate / rawRate);
       // What each store spent per row in the replay and in its raw sink: how much of the gap is the stores' own work.
-      for (final String store : List.of("neo4j (JVM)", "postgres (processes)")) {
+      final String graph = "neo4j (JVM)";
+      for (final String store : List.of(graph, "postgres (processes)")) {
         System.out.printf(Locale.ROOT, "%s CPU per row: %.1f µs in the replay, %.1f µs while the raw sinks ran%n", store,
             1e6 * (cpuAfter.get(store) - cpuBefore.getOrDefault(store, 0.0)) / replayRows,
             1e6 * (rawCpuAfter.get(store) - rawCpuBefore.getOrDefault(store, 0.0)) / raw.rows());
       }
-      final String graph = "neo4j (JVM)";
       System.out.printf(Locale.ROOT, "  neo4j, µs per row by thread group in the replay: %s%n  and in the raw sinks: %s%n",
           ThreadCpu.perRecord(threadsAfter.get(graph).since(threadsBefore.get(graph)), replayRows, 5),
           ThreadCpu.perRecord(rawThreadsAfter.get(graph).since(rawThreadsBefore.get(graph)), raw.rows(), 5));
