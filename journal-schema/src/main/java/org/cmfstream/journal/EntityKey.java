@@ -67,6 +67,16 @@ public record EntityKey(String value) {
     return parts(value);
   }
 
+  /**
+   * Whether a part of this identity holds {@link #SEPARATOR}, so that the key splits into more
+   * parts than its kind has: taken apart, it would name other entities, and two different
+   * identities could make the same key.
+   */
+  public boolean hasStraySeparator() {
+    final String kind = value.substring(0, value.indexOf('/'));
+    return parts().size() != ("event".equals(kind) || "metric".equals(kind) ? 3 : 1);
+  }
+
   private static Optional<EntityKey> key(final String kind, final String... parts) {
     return Optional.of(new EntityKey(kind + "/" + String.join(String.valueOf(SEPARATOR), parts)));
   }

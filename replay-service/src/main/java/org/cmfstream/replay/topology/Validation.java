@@ -5,6 +5,7 @@ package org.cmfstream.replay.topology;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.journal.EntityKey;
 import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.StoredText;
 
 /**
  * What the replay checks of every journal record before it merges it. Ingest checks the same and
@@ -34,6 +35,7 @@ final class Validation {
     if (entity != null && entity.parts().stream().anyMatch(String::isBlank)) {
       return "an empty identity: " + entity;
     }
-    return null;
+    // Else a sink would refuse it on every retry, and its partition would stop there.
+    return StoredText.problem(record);
   }
 }

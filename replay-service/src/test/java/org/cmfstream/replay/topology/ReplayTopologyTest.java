@@ -127,6 +127,27 @@ class ReplayTopologyTest {
   }
 
   @Test
+  void shouldSendTextNoStoreCanHoldToTheDeadLetterTopicRatherThanStopASink() {
+    // given: NUL in a property value, which PostgreSQL refuses; the key separator in an identity,
+    // which would split it into another entity's parts; then a good record
+    final JournalRecord nul = record("u1", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of("note", "a\u0000b")));
+    final JournalRecord separator = record("u1", 2, artifact("s3://bucket/a\u001fINPUT", "Dataset", "d", Map.of(), Map.of()));
+    final JournalRecord good = record("u1", 3, artifact(URI, "Dataset", "d", Map.of(), Map.of()));
+
+    // when
+    journal.pipeInput("edge-1", nul, T0);
+    journal.pipeInput("edge-1", separator, T0);
+    journal.pipeInput("edge-1", good, T0);
+
+    // then
+    final List<TestRecord<String, JournalRecord>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(TestRecord::value).containsExactly(nul, separator);
+    assertThat(reason(dead.get(0))).isEqualTo("fact.customProperties.note holds U+0000 (NUL), which PostgreSQL cannot store");
+    assertThat(reason(dead.get(1))).startsWith("an identity holds U+001F");
+    assertThat(entities.readValuesToList()).extracting(EntityChange::getKey).containsExactly("artifact/" + URI);
+  }
+
+  @Test
   void shouldMarkTheBarrierWithWhatTheUploadsRecordsDid() {
     // given: an upload of three records, one a duplicate of an earlier upload, then its barrier
     final JournalRecord a = record("u0", 1, artifact(URI, "Dataset", "d", Map.of(), Map.of()));
