@@ -3,7 +3,6 @@
 package org.cmfstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,16 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.cmfstream.deploy.stack.ChildProcess;
-import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.testing.LocalStackExtension;
 import org.junit.jupiter.api.Test;
@@ -46,31 +41,17 @@ class LargeArtifactIT {
   @Test
   void shouldUploadAndDownloadOneGibibyteWithA256MbHeap(final StackEndpoints stack) throws Exception {
     // given
-    final int port = LoopbackPorts.free();
-    final Map<String, String> env = new HashMap<>(stack.environment());
-    env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
     final Path gcLog = Path.of("target", "large-artifact-gc.log").toAbsolutePath();
     Files.deleteIfExists(gcLog);
     final String md5 = md5(new GeneratedBytes(SIZE));
-    final String url = "http://127.0.0.1:" + port + "/api/v1/artifacts/" + md5;
-    try (ChildProcess ingest =
-        ChildProcess.java(
-            "ingest",
-            System.getProperty("java.class.path"),
-            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog),
-            IngestApplication.class.getName(),
-            List.of(),
-            env,
-            // Kept for a look after a failure.
-            Path.of("target", "large-artifact-ingest.log"),
-            Duration.ofSeconds(20))) {
+    try (ChildIngest ingest = new ChildIngest(stack, List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc:file=" + gcLog), "large-artifact-ingest.log")) {
+      final URI url = ingest.uri("/api/v1/artifacts/" + md5);
       final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      awaitUp(http, port, ingest);
 
       // when: up
       final long upStart = System.nanoTime();
       final HttpResponse<String> put = http.send(
-          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+          HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5))
               .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedBytes(SIZE)), SIZE))
               .build(),
           HttpResponse.BodyHandlers.ofString());
@@ -79,13 +60,13 @@ class LargeArtifactIT {
       // then
       assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
       assertThat(put.body()).contains("\"size\":" + SIZE);
-      final HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+      final HttpResponse<Void> head = http.send(HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
       assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(SIZE);
 
       // when: down, checked as it arrives
       final long downStart = System.nanoTime();
-      final HttpResponse<InputStream> get = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(),
+      final HttpResponse<InputStream> get = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).build(),
           HttpResponse.BodyHandlers.ofInputStream());
       final String downloaded;
       try (InputStream in = get.body()) {
@@ -98,26 +79,14 @@ class LargeArtifactIT {
       assertThat(get.headers().firstValueAsLong("Content-Length")).hasValue(SIZE);
       assertThat(downloaded).isEqualTo(md5);
       // and: a range at the very end, past 2^30 - 1
-      final HttpResponse<byte[]> tail = http.send(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=-100").build(),
+      final HttpResponse<byte[]> tail = http.send(HttpRequest.newBuilder(url).header("Range", "bytes=-100").build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertThat(tail.statusCode()).isEqualTo(206);
       assertThat(tail.body()).isEqualTo(new GeneratedBytes(SIZE).slice(SIZE - 100, 100));
       assertThat(ingest.isAlive()).isTrue();
       System.out.printf(Locale.ROOT, "1 GiB artifact with -Xmx256m: up %.1f s (%.0f MB/s), down %.1f s (%.0f MB/s); ingest's peak heap %s, peak RSS %s%n",
-          upSeconds, SIZE / 1e6 / upSeconds, downSeconds, SIZE / 1e6 / downSeconds, peakHeap(gcLog), peakRss(ingest.pid()));
+          upSeconds, SIZE / 1e6 / upSeconds, downSeconds, SIZE / 1e6 / downSeconds, peakHeap(gcLog), ingest.peakRss());
     }
-  }
-
-  private static void awaitUp(final HttpClient http, final int port, final ChildProcess ingest) {
-    await("ingest answers /health").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      ingest.checkAlive();
-      try {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode() == 200;
-      } catch (IOException e) {
-        return false; // not listening yet
-      }
-    });
   }
 
   private static String md5(final InputStream in) throws Exception {
@@ -141,18 +110,6 @@ class LargeArtifactIT {
       }
     }
     return peak + " MB used before a collection (heap at most " + capacity + " MB committed)";
-  }
-
-  private static String peakRss(final long pid) {
-    try {
-      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-          .filter(l -> l.startsWith("VmHWM"))
-          .map(l -> l.replaceAll("\\s+", " ").substring(7))
-          .findFirst()
-          .orElse("?");
-    } catch (IOException e) {
-      return "?";
-    }
   }
 
   /**

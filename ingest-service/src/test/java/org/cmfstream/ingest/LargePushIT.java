@@ -3,25 +3,17 @@
 package org.cmfstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.IntFunction;
-import org.cmfstream.deploy.stack.ChildProcess;
-import org.cmfstream.deploy.stack.LoopbackPorts;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.testing.LocalStackExtension;
 import org.junit.jupiter.api.Test;
@@ -51,28 +43,14 @@ class LargePushIT {
 
   private static void shouldAcceptWithA256MbHeap(final StackEndpoints stack, final GeneratedPush push) throws Exception {
     // given
-    final int port = LoopbackPorts.free();
-    final Map<String, String> env = new HashMap<>(stack.environment());
-    env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
-    try (ChildProcess ingest =
-        ChildProcess.java(
-            "ingest",
-            System.getProperty("java.class.path"),
-            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
-            IngestApplication.class.getName(),
-            List.of(),
-            env,
-            // Kept for a look after a failure.
-            Path.of("target", "large-push-ingest.log"),
-            Duration.ofSeconds(20))) {
+    try (ChildIngest ingest = new ChildIngest(stack, List.of("-Xmx256m", "-XX:+UseSerialGC"), "large-push-ingest.log")) {
       final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      awaitUp(http, port, ingest);
 
       // when
       final long start = System.nanoTime();
       final HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/mlmd_push"))
+              HttpRequest.newBuilder(ingest.uri("/api/mlmd_push"))
                   .header("Content-Type", "application/json")
                   .timeout(Duration.ofMinutes(5))
                   .POST(HttpRequest.BodyPublishers.ofInputStream(() -> push))
@@ -85,31 +63,7 @@ class LargePushIT {
       assertThat(response.body()).contains("\"status\":\"success\"").contains("\"records\":" + push.expectedRecords);
       assertThat(ingest.isAlive()).isTrue();
       System.out.printf(Locale.ROOT, "a %.0f MB push of %s (%d records) took %.1f s with -Xmx256m; ingest's peak RSS %s%n",
-          push.bytes / 1e6, push.shape, push.expectedRecords, seconds, peakRss(ingest.pid()));
-    }
-  }
-
-  private static void awaitUp(final HttpClient http, final int port, final ChildProcess ingest) {
-    await("ingest answers /health").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      ingest.checkAlive();
-      try {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode() == 200;
-      } catch (IOException e) {
-        return false; // not listening yet
-      }
-    });
-  }
-
-  private static String peakRss(final long pid) {
-    try {
-      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-          .filter(l -> l.startsWith("VmHWM"))
-          .map(l -> l.replaceAll("\\s+", " ").substring(7))
-          .findFirst()
-          .orElse("?");
-    } catch (IOException e) {
-      return "?";
+          push.bytes / 1e6, push.shape, push.expectedRecords, seconds, ingest.peakRss());
     }
   }
 

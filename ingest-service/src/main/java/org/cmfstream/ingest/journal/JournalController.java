@@ -31,6 +31,7 @@ import org.cmfstream.ingest.kafka.Receipt;
 import org.cmfstream.ingest.receipt.ReceiptRepository;
 import org.cmfstream.ingest.web.BadInput;
 import org.cmfstream.ingest.web.Bodies;
+import org.cmfstream.ingest.web.BodyBudget;
 import org.cmfstream.ingest.web.IngestSettings;
 import org.cmfstream.ingest.web.Problems;
 
@@ -58,13 +59,19 @@ final class JournalController {
   private final IngestSettings limits;
   private final PublisherSettings publisherSettings;
   private final Optional<ReceiptRepository> receipts;
+  private final BodyBudget budget;
 
   JournalController(
-      final JournalPublisher publisher, final IngestSettings limits, final PublisherSettings publisherSettings, final Optional<ReceiptRepository> receipts) {
+      final JournalPublisher publisher,
+      final IngestSettings limits,
+      final PublisherSettings publisherSettings,
+      final Optional<ReceiptRepository> receipts,
+      final BodyBudget budget) {
     this.publisher = publisher;
     this.limits = limits;
     this.publisherSettings = publisherSettings;
     this.receipts = receipts;
+    this.budget = budget;
   }
 
   @Post(uris = {"/api/v1/sites/{site}/journal", "/v1/sites/{site}/journal"}, produces = MediaType.APPLICATION_JSON)
@@ -85,17 +92,22 @@ final class JournalController {
             "send a JSON array as application/json or NDJSON as application/x-ndjson, not '" + type + "'");
       }
       Bodies.checkEncoding(request);
-      final byte[] bytes = Bodies.readAll(in, request.getContentLength(), limits.maxJournalBytes());
-      final String upload = UUID.randomUUID().toString();
-      final Instant received = Instant.now();
-      final int max = limits.maxJournalRecords();
-      final EncodedUpload encoded = NativeRecords.readEncoded(bytes, ndjson, site, upload, received, max);
-      final Receipt receipt =
-          encoded != null && encoded.largest() <= publisherSettings.maxRecordBytes()
-              ? publisher.publishEncoded(upload, site, encoded.records(), encoded.records().size(), encoded.largest())
-              // Every other upload, errors included, and the 413 of a record too large, which names the record.
-              : publisher.publish(upload, site, NativeRecords.read(bytes, ndjson, site, upload, received, max));
-      return HttpResponse.ok(receipt);
+      // The body and the records read from it are held until the upload is answered.
+      try (BodyBudget.Share share = budget.share()) {
+        final byte[] bytes = Bodies.readAll(in, request.getContentLength(), limits.maxJournalBytes(), share::growTo);
+        final String upload = UUID.randomUUID().toString();
+        final Instant received = Instant.now();
+        final int max = limits.maxJournalRecords();
+        final EncodedUpload encoded = NativeRecords.readEncoded(bytes, ndjson, site, upload, received, max);
+        final Receipt receipt =
+            encoded != null && encoded.largest() <= publisherSettings.maxRecordBytes()
+                ? publisher.publishEncoded(upload, site, encoded.records(), encoded.records().size(), encoded.largest())
+                // Every other upload, errors included, and the 413 of a record too large, which names the record.
+                : publisher.publish(upload, site, NativeRecords.read(bytes, ndjson, site, upload, received, max));
+        return HttpResponse.ok(receipt);
+      }
+    } catch (BodyBudget.Busy e) {
+      return Problems.problem(503, "ingest-busy", e.getMessage()).header("Retry-After", Long.toString(Math.max(1, budget.retryAfter().toSeconds())));
     } catch (BadInput bad) {
       return Problems.problem(bad);
     } catch (KafkaUnavailable e) {

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
@@ -30,6 +31,7 @@ import org.cmfstream.avro.StageFact;
 import org.cmfstream.ingest.web.BadInput;
 import org.cmfstream.ingest.web.Json;
 import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.StoredText;
 
 /**
  * Reads a native journal upload: a JSON array, or NDJSON (one record per line), of
@@ -135,59 +137,102 @@ public final class NativeRecords {
     return readTreeChecked(body, ndjson, site, upload, received, maxRecords);
   }
 
-  /** {@link #readTree} of a body {@link Utf8#scan} found well-formed. */
+  /**
+   * {@link #readTree} of a body {@link Utf8#scan} found well-formed, in two passes that hold no
+   * tree of the whole body: the first checks the JSON and counts the records, the second reads
+   * them one at a time. So a large upload is refused (too many records, broken JSON at its end, a
+   * body of empty objects) in bounded memory rather than as a tree many times its size, and the
+   * errors come in the order they always did: broken JSON, then too many records, then the first
+   * bad record.
+   */
   private static List<JournalRecord> readTreeChecked(
       final byte[] body, final boolean ndjson, final String site, final String upload, final Instant received, final int maxRecords) {
-    final List<JsonNode> nodes = ndjson ? lines(body, maxRecords) : array(body, maxRecords);
-    if (nodes.isEmpty()) {
-      throw BadInput.badRequest("empty-upload", "the upload holds no records");
+    final Supplier<BadInput> notArray =
+        () -> BadInput.badRequest("not-an-array", "a JSON upload must be an array of records; send NDJSON as application/x-ndjson");
+    if (ndjson) {
+      final int[] count = {0};
+      eachLine(body, node -> count[0]++, () -> {
+        if (count[0] == maxRecords) {
+          throw new BadInput(413, "too-many-records", "the upload holds more than " + maxRecords + " records");
+        }
+      });
+    } else {
+      final int count = Json.countElements(body, "the body", notArray);
+      if (count > maxRecords) {
+        throw new BadInput(413, "too-many-records", "the upload holds " + count + " records; the limit is " + maxRecords);
+      }
     }
-    final List<JournalRecord> records = new ArrayList<>(nodes.size());
-    final Map<Long, String> hashBySeq = new HashMap<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      final JournalRecord record = record(nodes.get(i), "record " + (i + 1), site, upload, received);
+    final TreeRecords records = new TreeRecords(site, upload, received);
+    if (ndjson) {
+      eachLine(body, records::add, () -> {});
+    } else {
+      Json.eachElement(body, "the body", records::add, notArray);
+    }
+    return records.all();
+  }
+
+  /**
+   * Parses each non-blank line of an NDJSON body on its own; only the line being read is held.
+   *
+   * @param beforeEach runs before each line is parsed: it may refuse one record too many
+   */
+  private static void eachLine(final byte[] body, final Consumer<JsonNode> each, final Runnable beforeEach) {
+    int line = 0;
+    for (int start = 0; start <= body.length; ) {
+      int end = start;
+      while (end < body.length && body[end] != '\n') {
+        end++;
+      }
+      line++;
+      final String text = new String(body, start, end - start, StandardCharsets.UTF_8).strip();
+      start = end + 1;
+      if (text.isEmpty()) {
+        continue;
+      }
+      beforeEach.run();
+      final JsonNode node;
+      try {
+        node = Json.parse(text, 400, "line " + line);
+      } catch (BadInput e) {
+        throw BadInput.badRequest("malformed-json", e.detail());
+      }
+      each.accept(node);
+    }
+  }
+
+  /** The records of the tree path as they are read, each checked, repeats of a {@code seq} dropped. */
+  private static final class TreeRecords {
+    private final String site;
+    private final String upload;
+    private final Instant received;
+    private final List<JournalRecord> records = new ArrayList<>();
+    private final Map<Long, String> hashBySeq = new HashMap<>();
+    private int read;
+
+    TreeRecords(final String site, final String upload, final Instant received) {
+      this.site = site;
+      this.upload = upload;
+      this.received = received;
+    }
+
+    void add(final JsonNode node) {
+      read++;
+      final JournalRecord record = record(node, "record " + read, site, upload, received);
       final String earlier = hashBySeq.putIfAbsent(record.getSeq(), record.getContentHash());
       if (earlier != null && !earlier.equals(record.getContentHash())) {
-        throw BadInput.badRequest("conflicting-seq", "record " + (i + 1) + ": seq " + record.getSeq() + " appears twice with different facts");
+        throw BadInput.badRequest("conflicting-seq", "record " + read + ": seq " + record.getSeq() + " appears twice with different facts");
       }
       if (earlier == null) {
         records.add(record);
       }
     }
-    return records;
-  }
 
-  private static List<JsonNode> array(final byte[] body, final int maxRecords) {
-    final JsonNode root = Json.parse(body, 400, "the body");
-    if (!root.isArray()) {
-      throw BadInput.badRequest("not-an-array", "a JSON upload must be an array of records; send NDJSON as application/x-ndjson");
-    }
-    if (root.size() > maxRecords) {
-      throw new BadInput(413, "too-many-records", "the upload holds " + root.size() + " records; the limit is " + maxRecords);
-    }
-    final List<JsonNode> nodes = new ArrayList<>(root.size());
-    root.forEach(nodes::add);
-    return nodes;
-  }
-
-  private static List<JsonNode> lines(final byte[] body, final int maxRecords) {
-    final List<JsonNode> nodes = new ArrayList<>();
-    final String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      final String line = lines[i].strip();
-      if (line.isEmpty()) {
-        continue;
+    List<JournalRecord> all() {
+      if (read == 0) {
+        throw BadInput.badRequest("empty-upload", "the upload holds no records");
       }
-      if (nodes.size() == maxRecords) {
-        throw new BadInput(413, "too-many-records", "the upload holds more than " + maxRecords + " records");
-      }
-      try {
-        nodes.add(Json.parse(line, 400, "line " + (i + 1)));
-      } catch (BadInput e) {
-        throw BadInput.badRequest("malformed-json", e.detail());
-      }
+      return records;
     }
-    return nodes;
   }
 
   private static JournalRecord record(final JsonNode node, final String where, final String site, final String upload, final Instant received) {
@@ -214,7 +259,12 @@ public final class NativeRecords {
     }
     final String at = where + " (seq " + seq.asLong() + ")";
     final SpecificRecordBase body = fact(fact, KINDS.get(kind.asText()).get(), at + " fact");
-    return JournalRecords.of(site, seq.asLong(), time(node.get("time"), received, at), upload, body);
+    final JournalRecord record = JournalRecords.of(site, seq.asLong(), time(node.get("time"), received, at), upload, body);
+    final String text = StoredText.problem(record);
+    if (text != null) {
+      throw BadInput.badRequest("unstorable-text", at + ": " + text);
+    }
+    return record;
   }
 
   private static Instant time(final JsonNode time, final Instant received, final String where) {

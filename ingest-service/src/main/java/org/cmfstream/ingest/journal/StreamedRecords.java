@@ -17,6 +17,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.web.Json;
 import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.StoredText;
 
 /**
  * The fast path of {@link NativeRecords#read}: one pass of a streaming parser over the body,
@@ -204,7 +205,11 @@ final class StreamedRecords {
     if ((seen & (SEQ | KIND | FACT)) != (SEQ | KIND | FACT)) {
       throw STEP_ASIDE;
     }
-    return JournalRecords.of(site, seq, time, upload, fact);
+    final JournalRecord record = JournalRecords.of(site, seq, time, upload, fact);
+    if (StoredText.problem(record) != null) {
+      throw STEP_ASIDE;
+    }
+    return record;
   }
 
   private static Instant time(final JsonParser p, final JsonToken t, final Instant received) throws IOException {

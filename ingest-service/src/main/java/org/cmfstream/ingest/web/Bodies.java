@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import java.util.Set;
 
 /** Reading request bodies within limits, gzip included. */
@@ -61,11 +62,21 @@ public final class Bodies {
    * @throws IOException when the body broke off
    */
   public static byte[] readAll(final InputStream in, final long declared, final long limit) throws IOException {
+    return readAll(in, declared, limit, size -> {});
+  }
+
+  /**
+   * {@link #readAll(InputStream, long, long)}, telling {@code reserve} each size the buffer is
+   * about to have before it is allocated: it may wait for the memory, or refuse it by throwing.
+   */
+  public static byte[] readAll(final InputStream in, final long declared, final long limit, final LongConsumer reserve) throws IOException {
     // One byte beyond the limit is how a body over it is told from one exactly at it.
     final int ceiling = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
     // Sized by the declared length, but not beyond 16 MB before the bytes are there: a client that
     // declares the limit and sends nothing must not make each of its requests hold that much.
-    byte[] buf = new byte[(int) Math.min(declared >= 0 ? Math.min(declared, 16L * 1024 * 1024) : 64 * 1024, ceiling)];
+    final int initial = (int) Math.min(declared >= 0 ? Math.min(declared, 16L * 1024 * 1024) : 64 * 1024, ceiling);
+    reserve.accept(initial);
+    byte[] buf = new byte[initial];
     int n = 0;
     try {
       while (true) {
@@ -81,7 +92,9 @@ public final class Bodies {
           if (buf.length >= ceiling) {
             throw tooLarge(limit);
           }
-          buf = Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, 64 * 1024), ceiling));
+          final int grown = (int) Math.min(Math.max(2L * buf.length, 64 * 1024), ceiling);
+          reserve.accept(grown);
+          buf = Arrays.copyOf(buf, grown);
           buf[n++] = (byte) next;
           continue;
         }

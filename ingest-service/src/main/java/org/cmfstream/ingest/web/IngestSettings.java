@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Limits of the upload routes: {@code cmfstream.ingest.*}.
@@ -18,6 +19,11 @@ import java.nio.file.Path;
  *     events, each a record spooled to disk)
  * @param spoolDir where large pushes are spooled while they are translated (default: a
  *     directory under {@code java.io.tmpdir}); files are removed when the push is answered
+ * @param maxBufferedBytes how many bytes of native upload bodies the service holds in memory at
+ *     once, all uploads together; 0 (the default) means a quarter of the heap. An upload that
+ *     would go beyond it waits for others to finish ({@link BodyBudget})
+ * @param bufferWait how long an upload waits for room in {@code maxBufferedBytes} before it is
+ *     answered 503 with {@code Retry-After}
  */
 @ConfigurationProperties("cmfstream.ingest")
 public record IngestSettings(
@@ -25,7 +31,9 @@ public record IngestSettings(
     @Bindable(defaultValue = "67108864") long maxJournalBytes,
     @Bindable(defaultValue = "100000") int maxJournalRecords,
     @Bindable(defaultValue = "5000000") int maxPushRecords,
-    @Nullable Path spoolDir) {
+    @Nullable Path spoolDir,
+    @Bindable(defaultValue = "0") long maxBufferedBytes,
+    @Bindable(defaultValue = "10s") Duration bufferWait) {
 
   /** The spool directory, defaulted. */
   public Path spool() {

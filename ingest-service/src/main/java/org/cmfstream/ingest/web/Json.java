@@ -4,14 +4,19 @@ package org.cmfstream.ingest.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The JSON reader of uploads. It accepts {@code NaN} and the infinities (the cmf client writes
@@ -38,6 +43,9 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
+  /** Reads one element of a document that goes on after it ({@link #eachElement}). */
+  private static final ObjectReader ELEMENT = MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static JsonFactoryBuilder rules() {
     return new JsonFactoryBuilder()
         .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -63,6 +71,66 @@ public final class Json {
 
   public static JsonNode parse(final String text, final int status, final String what) {
     return parse(() -> MAPPER.readTree(text), status, what);
+  }
+
+  /**
+   * The number of elements of a JSON array, checked to its end without building anything. Fails
+   * with 400 {@code malformed-json} as {@link #parse} would, or with {@code notArray} for a
+   * well-formed document that is not an array.
+   */
+  public static int countElements(final byte[] bytes, final String what, final Supplier<BadInput> notArray) {
+    final int[] count = {0};
+    elements(bytes, what, notArray, p -> {
+      p.skipChildren();
+      count[0]++;
+    });
+    return count[0];
+  }
+
+  /**
+   * Parses a JSON array one element at a time, handing each to {@code each} once it is read, so
+   * that no tree of the whole document is built. Fails as {@link #countElements}.
+   */
+  public static void eachElement(final byte[] bytes, final String what, final Consumer<JsonNode> each, final Supplier<BadInput> notArray) {
+    elements(bytes, what, notArray, p -> each.accept(ELEMENT.readTree(p)));
+  }
+
+  /** Reads one element from a parser that is at its first token, leaving the parser at its last. */
+  @FunctionalInterface
+  private interface Element {
+    void read(JsonParser p) throws IOException;
+  }
+
+  private static void elements(final byte[] bytes, final String what, final Supplier<BadInput> notArray, final Element element) {
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      final JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new BadInput(400, "malformed-json", what + " is empty");
+      }
+      if (first != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        requireEnd(p, what);
+        throw notArray.get();
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (t == null) {
+          throw new BadInput(400, "malformed-json", what + " is not valid JSON: the array is not closed");
+        }
+        element.read(p);
+      }
+      requireEnd(p, what);
+    } catch (JsonProcessingException e) {
+      throw new BadInput(400, "malformed-json", what + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new BadInput(400, "malformed-json", what + " could not be read: " + e.getMessage());
+    }
+  }
+
+  private static void requireEnd(final JsonParser p, final String what) throws IOException {
+    final JsonToken after = p.nextToken();
+    if (after != null) {
+      throw new BadInput(400, "malformed-json", what + " is not valid JSON: " + after + " after the end of the top-level value");
+    }
   }
 
   /** A parse that may fail with Jackson's exceptions. */

@@ -83,6 +83,52 @@ class NativeRecordsTest {
         });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"{\"name\":\"p\\u0000\"}", "{\"name\":\"p\",\"customProperties\":{\"note\":\"a\\u0000b\"}}",
+      "{\"name\":\"p\\u001fq\"}"})
+  void shouldRefuseTextNoStoreCanHoldNamingTheRecord(final String fact) {
+    // given: NUL, which PostgreSQL cannot store, and the entity key's separator in a name
+    final String line = "{\"seq\":2,\"kind\":\"pipeline\",\"fact\":" + fact + "}";
+
+    // when / then: refused as NDJSON and as an array, whichever reader takes the body
+    for (final boolean ndjson : new boolean[] {true, false}) {
+      final byte[] body = bytes(ndjson ? "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"ok\"}}\n" + line + "\n"
+          : "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"ok\"}}," + line + "]");
+      assertThat(NativeRecords.readEncoded(body, ndjson, "edge-1", "u", Instant.EPOCH, 10)).isNull();
+      assertThatThrownBy(() -> NativeRecords.read(body, ndjson, "edge-1", "u", Instant.EPOCH, 10))
+          .isInstanceOfSatisfying(BadInput.class, bad -> {
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.type()).isEqualTo("unstorable-text");
+            assertThat(bad.detail()).startsWith("record 2 (seq 2): ").containsAnyOf("U+0000", "U+001F");
+          });
+    }
+  }
+
+  @Test
+  void shouldRefuseTooManyRecordsBeforeReadingAnyAndBrokenJsonBeforeCountingThem() {
+    // given: three records, the last of them no record at all, with room for two; then the same broken off
+    final String three = "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"a\"}},{\"seq\":2,\"kind\":\"pipeline\",\"fact\":{\"name\":\"b\"}},{}]";
+
+    // when / then
+    assertThatThrownBy(() -> NativeRecords.read(bytes(three), false, "edge-1", "u", Instant.EPOCH, 2))
+        .isInstanceOfSatisfying(BadInput.class, bad -> {
+          assertThat(bad.status()).isEqualTo(413);
+          assertThat(bad.detail()).isEqualTo("the upload holds 3 records; the limit is 2");
+        });
+    assertThatThrownBy(() -> NativeRecords.read(bytes(three.substring(0, three.length() - 3)), false, "edge-1", "u", Instant.EPOCH, 2))
+        .isInstanceOfSatisfying(BadInput.class, bad -> assertThat(bad.type()).isEqualTo("malformed-json"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"[{}, ", "{\"seq\":1", "[1] [2]", "{\"a\":1} x", ""})
+  void shouldRefuseBrokenJsonArraysAsMalformed(final String text) {
+    assertThatThrownBy(() -> NativeRecords.read(bytes(text), false, "edge-1", "u", Instant.EPOCH, 10))
+        .isInstanceOfSatisfying(BadInput.class, bad -> {
+          assertThat(bad.status()).isEqualTo(400);
+          assertThat(bad.type()).isIn("malformed-json", "invalid-record", "invalid-seq");
+        });
+  }
+
   @Test
   void shouldKeepWellFormedNonAsciiNamesExactly() {
     // given

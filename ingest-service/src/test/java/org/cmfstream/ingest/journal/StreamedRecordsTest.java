@@ -37,7 +37,7 @@ class StreamedRecordsTest {
           "{\"kind\":\"execution\",\"seq\":4,\"time\":1795414078432,\"fact\":{\"uuid\":\"u\",\"pipeline\":\"p\",\"stage\":\"p/s\",\"type\":\"T\","
               + "\"customProperties\":{\"nan\":NaN,\"inf\":Infinity,\"minf\":-Infinity,\"big\":9223372036854775807,\"small\":-9223372036854775808,"
               + "\"neg0\":-0.0,\"tiny\":4.9e-324,\"huge\":1.7976931348623157e308,\"over\":1e400,\"lr\":0.001,\"sci\":1E-7,\"t\":true,\"f\":false,\"n\":null,"
-              + "\"s\":\"x\",\"esc\":\"a\\\"b\\\\c\\n\\u0000\\ud83d\\ude80\\ud800\"},\"properties\":{},\"name\":\"\",\"createTime\":null}}",
+              + "\"s\":\"x\",\"esc\":\"a\\\"b\\\\c\\n\\u0001\\ud83d\\ude80\\ud800\"},\"properties\":{},\"name\":\"\",\"createTime\":null}}",
           "{\"seq\":5,\"time\":null,\"kind\":\"artifact\",\"fact\":{\"uri\":\"236d9502e0283d91f689d7038b8508a2\",\"type\":\"Dataset\",\"name\":\"café 🚀 ü\","
               + "\"properties\":{\"url\":\"r:/files/md5/23/6d\",\"Commit\":\"c\",\"é\":\"\\u00e9\",\"𝄞\":1}}}",
           EVENT,
