@@ -3,6 +3,7 @@
 package org.cmfstream.replay.sink;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.cmfstream.avro.EntityChange;
@@ -45,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * one of them is already past where its batch began ({@link #requireCurrent}), so it never writes
  * older states over newer ones; its writer then resumes from the stored offsets. {@link #apply}
  * and {@link #storedOffsets} are called from several threads at once.
+ *
+ * <p>A writer ends only when the sink stops. Whatever fails in between, the store in {@link #apply}
+ * or the consumer in its poll, it logs, waits {@code retryBackoff} and tries again, and until it
+ * succeeds it reports itself failing, since when and why ({@link #writers}), which the replay's
+ * health indicator turns into DOWN. A record it cannot decode (written by a newer schema, say) is
+ * never skipped, for that would lose a change the replay acknowledged: the writer holds at it,
+ * logging an ERROR that names its topic, partition and offset, until a service that reads it is
+ * deployed.
  */
 public abstract class EntitySink {
 
@@ -57,11 +69,24 @@ public abstract class EntitySink {
 
   protected EntitySink(
       final String name, final KafkaSettings kafka, final String groupId, final int maxBatch, final int writerCount, final Duration retryBackoff) {
+    this(name, writerCount, retryBackoff,
+        () -> new KafkaConsumer<>(consumerProperties(kafka, groupId, maxBatch), new StringDeserializer(), new EntityChangeSerde().deserializer()));
+  }
+
+  /** A sink whose writers each take a consumer of {@code consumers}, all of one group. */
+  protected EntitySink(
+      final String name, final int writerCount, final Duration retryBackoff, final Supplier<? extends Consumer<String, EntityChange>> consumers) {
     if (writerCount < 1) {
       throw new IllegalArgumentException(name + " sink needs at least one writer, not " + writerCount);
     }
     this.name = name;
     this.retryBackoff = retryBackoff;
+    for (int i = 0; i < writerCount; i++) {
+      writers.add(new Writer(consumers.get(), name + "-sink-" + i));
+    }
+  }
+
+  private static Properties consumerProperties(final KafkaSettings kafka, final String groupId, final int maxBatch) {
     final Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -71,8 +96,31 @@ public abstract class EntitySink {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxBatch));
-    for (int i = 0; i < writerCount; i++) {
-      writers.add(new Writer(new KafkaConsumer<>(p, new StringDeserializer(), new EntityChangeSerde().deserializer()), name + "-sink-" + i));
+    return p;
+  }
+
+  /** The sink's name, as in its log lines: {@code PostgreSQL}, {@code Neo4j}. */
+  public String name() {
+    return name;
+  }
+
+  /** How each writer fares now, in the order they were made. */
+  public List<WriterHealth> writers() {
+    return writers.stream().map(Writer::health).toList();
+  }
+
+  /**
+   * One writer's state: healthy, or failing since {@code failingSince} (its first failure in a row)
+   * for {@code reason} (the latest one).
+   */
+  public record WriterHealth(String writer, Instant failingSince, String reason) {
+
+    static WriterHealth healthy(final String writer) {
+      return new WriterHealth(writer, null, null);
+    }
+
+    public boolean healthy() {
+      return failingSince == null;
     }
   }
 
@@ -137,50 +185,110 @@ public abstract class EntitySink {
   /** One consumer of the sink's group and the thread that polls it and applies what it reads. */
   private final class Writer implements Runnable {
 
-    private final KafkaConsumer<String, EntityChange> consumer;
-    private final Thread thread;
+    /** How often a writer that keeps failing the same way repeats its ERROR. */
+    private static final Duration REPEAT_ERROR = Duration.ofMinutes(1);
 
-    Writer(final KafkaConsumer<String, EntityChange> consumer, final String threadName) {
+    private final Consumer<String, EntityChange> consumer;
+    private final Thread thread;
+    private volatile WriterHealth health;
+    private Instant errorLogged = Instant.MIN;
+    /** The store refused the last batch, which the writer still holds: only a transaction ends that failure. */
+    private boolean batchRefused;
+
+    Writer(final Consumer<String, EntityChange> consumer, final String threadName) {
       this.consumer = consumer;
       this.thread = new Thread(this, threadName);
+      this.health = WriterHealth.healthy(threadName);
+    }
+
+    WriterHealth health() {
+      return health;
     }
 
     @Override
     public void run() {
       try {
-        consumer.subscribe(List.of(Topics.ENTITIES.name()), new SeekToStoredOffsets(consumer));
+        boolean subscribed = false;
         while (running) {
-          final ConsumerRecords<String, EntityChange> records = consumer.poll(Duration.ofMillis(500));
-          if (records.isEmpty()) {
-            continue;
-          }
-          final List<Arrived> changes = new ArrayList<>(records.count());
-          final Map<Integer, Long> first = new HashMap<>();
-          final Map<Integer, Long> next = new HashMap<>();
-          for (final ConsumerRecord<String, EntityChange> r : records) {
-            if (r.value() != null) {
-              changes.add(new Arrived(r.value(), r.timestamp()));
-            }
-            first.putIfAbsent(r.partition(), r.offset());
-            next.put(r.partition(), r.offset() + 1);
-          }
           try {
-            apply(changes, first, next);
-          } catch (StaleBatchException e) {
-            LOG.warn("{} dropped a stale batch of {} changes and resumes from the stored offsets: {}", name, records.count(), e.getMessage());
-            seek(pastStored(first));
+            if (!subscribed) {
+              consumer.subscribe(List.of(Topics.ENTITIES.name()), new SeekToStoredOffsets(consumer, () -> batchRefused = false));
+              subscribed = true;
+            }
+            pollAndApply();
+          } catch (WakeupException e) {
+            // stop() woke it: the loop ends, as running is false now.
+          } catch (RecordDeserializationException e) {
+            // Its position stays at the record, so the next poll meets it again: nothing is skipped.
+            final String reason = "cannot decode the record at " + e.topicPartition() + " offset " + e.offset()
+                + " (written by a newer schema?); holding there until a replay-service that reads it is deployed: " + e.getMessage();
+            final boolean again = reason.equals(health.reason());
+            failing(reason);
+            if (!again || Duration.between(errorLogged, Instant.now()).compareTo(REPEAT_ERROR) >= 0) {
+              errorLogged = Instant.now();
+              LOG.error("{} {} (failing since {}); trying again every {}", name, reason, health.failingSince(), retryBackoff, e);
+            }
+            pause();
           } catch (Exception e) {
-            LOG.warn("{} did not take a batch of {} changes; trying again in {}: {}", name, records.count(), retryBackoff, e.toString());
-            seek(first);
+            failing("cannot poll " + Topics.ENTITIES.name() + ": " + e);
+            LOG.warn("{} could not poll; trying again in {}: {}", name, retryBackoff, e.toString());
             pause();
           }
         }
-      } catch (WakeupException e) {
-        if (running) {
-          throw e;
-        }
+      } catch (Throwable e) {
+        failing("the writer ended: " + e);
+        LOG.error("{} writer {} ended; the sink takes no more changes on it", name, thread.getName(), e);
+        throw e;
       } finally {
         consumer.close(Duration.ofSeconds(5));
+      }
+    }
+
+    /** One poll, and the transaction of what it read; a failed or stale transaction rewinds. */
+    private void pollAndApply() {
+      final ConsumerRecords<String, EntityChange> records = consumer.poll(Duration.ofMillis(500));
+      if (records.isEmpty()) {
+        if (!batchRefused) {
+          healthy();
+        }
+        return;
+      }
+      final List<Arrived> changes = new ArrayList<>(records.count());
+      final Map<Integer, Long> first = new HashMap<>();
+      final Map<Integer, Long> next = new HashMap<>();
+      for (final ConsumerRecord<String, EntityChange> r : records) {
+        if (r.value() != null) {
+          changes.add(new Arrived(r.value(), r.timestamp()));
+        }
+        first.putIfAbsent(r.partition(), r.offset());
+        next.put(r.partition(), r.offset() + 1);
+      }
+      try {
+        apply(changes, first, next);
+        batchRefused = false;
+        healthy();
+      } catch (StaleBatchException e) {
+        LOG.warn("{} dropped a stale batch of {} changes and resumes from the stored offsets: {}", name, records.count(), e.getMessage());
+        seek(pastStored(first));
+      } catch (Exception e) {
+        batchRefused = true;
+        failing("the store did not take a batch of " + records.count() + " changes: " + e);
+        LOG.warn("{} did not take a batch of {} changes; trying again in {}: {}", name, records.count(), retryBackoff, e.toString());
+        seek(first);
+        pause();
+      }
+    }
+
+    /** Failing since the first failure in a row, for the latest reason. */
+    private void failing(final String reason) {
+      final WriterHealth now = health;
+      health = new WriterHealth(now.writer(), now.healthy() ? Instant.now() : now.failingSince(), reason);
+    }
+
+    private void healthy() {
+      if (!health.healthy()) {
+        LOG.info("{} writer {} works again after failing since {}", name, thread.getName(), health.failingSince());
+        health = WriterHealth.healthy(health.writer());
       }
     }
 
@@ -221,10 +329,12 @@ public abstract class EntitySink {
   /** On assignment, continue from the offsets the store committed with its data. */
   private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
 
-    private final KafkaConsumer<String, EntityChange> consumer;
+    private final Consumer<String, EntityChange> consumer;
+    private final Runnable onRevoked;
 
-    SeekToStoredOffsets(final KafkaConsumer<String, EntityChange> consumer) {
+    SeekToStoredOffsets(final Consumer<String, EntityChange> consumer, final Runnable onRevoked) {
       this.consumer = consumer;
+      this.onRevoked = onRevoked;
     }
 
     @Override
@@ -255,7 +365,10 @@ public abstract class EntitySink {
 
     @Override
     public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-      // Nothing to do: every applied batch stored its offsets with its data.
+      // Every applied batch stored its offsets with its data; a refused one is someone else's now.
+      if (!partitions.isEmpty()) {
+        onRevoked.run();
+      }
     }
   }
 

@@ -13,7 +13,10 @@ import java.time.Duration;
  *
  * @param applicationId the Kafka Streams application id; every copy of the replay shares it, and
  *     Kafka spreads the partitions over them
- * @param entityPartitions partitions of the re-keyed stream, the most copies that merge in parallel
+ * @param entityPartitions partitions of the re-keyed stream, the most copies that merge in parallel;
+ *     must equal the partition count of {@code cmf.entities.v1}, since the merge sends each barrier
+ *     mark to the partition of that topic numbered as the one it marks: the replay refuses to start
+ *     otherwise ({@link EntityPartitionsCheck})
  * @param commitInterval how often state and output are committed while the replay keeps up with
  *     the journal: the floor of push-to-queryable latency, paid twice (a record leaves the
  *     validating sub-topology at one commit and the merge at the next). 50 ms against 100:

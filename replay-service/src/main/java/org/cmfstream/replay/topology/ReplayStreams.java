@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,7 +19,11 @@ import org.cmfstream.service.kafka.KafkaSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the {@link ReplayTopology} for as long as the service runs. */
+/**
+ * Runs the {@link ReplayTopology} for as long as the service runs; refuses to start when {@code
+ * cmfstream.replay.entity-partitions} differs from the partition count of {@code cmf.entities.v1}
+ * ({@link EntityPartitionsCheck}).
+ */
 @Context
 @Requires(property = "cmfstream.replay.enabled", notEquals = "false")
 public class ReplayStreams {
@@ -28,9 +33,13 @@ public class ReplayStreams {
   /** Kafka Streams' own transaction timeout under exactly-once. */
   private static final long DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
+  /** How long start-up waits for the partition count of {@code cmf.entities.v1}. */
+  private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
+
   private final KafkaStreams streams;
 
-  public ReplayStreams(final KafkaSettings kafka, final ReplaySettings settings) {
+  public ReplayStreams(final KafkaSettings kafka, final ReplaySettings settings, final Admin admin) {
+    EntityPartitionsCheck.check(admin, Topics.ENTITIES.name(), settings.entityPartitions(), DESCRIBE_TIMEOUT);
     streams = new KafkaStreams(ReplayTopology.build(settings.entityPartitions(), settings.pacing()), config(kafka, settings));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("replay thread failed; replacing it", e);
