@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.avro.generic.IndexedRecord;
+import org.cmfstream.avro.ArtifactFact;
 import org.cmfstream.avro.BatchBarrier;
 import org.cmfstream.avro.Direction;
 import org.cmfstream.avro.EventFact;
@@ -58,6 +59,24 @@ class StoredTextTest {
     assertThat(StoredText.problem(metric)).startsWith("an identity holds U+001F");
     // and a property value may hold it: it is no part of a key
     assertThat(StoredText.problem(record(execution("u-1", Map.of("note", "a\u001fb"))))).isNull();
+  }
+
+  @Test
+  void shouldRefuseTextsPostgresqlIndexesBeyondTheirLimitCountingUtf8Bytes() {
+    // given: at the limit in UTF-8 (two bytes a character), and one character beyond it
+    final String atLimit = "\u00e9".repeat(StoredText.MAX_INDEXED_BYTES / 2);
+    final JournalRecord fits = record(ArtifactFact.newBuilder().setUri("u").setType(atLimit).setName("n").build());
+    final JournalRecord type = record(ArtifactFact.newBuilder().setUri("u").setType(atLimit + "x").setName("n").build());
+    final JournalRecord uri = record(ArtifactFact.newBuilder().setUri("s3://" + "p".repeat(800)).setType("t").setName("n").build());
+    final JournalRecord stage = record(ExecutionFact.newBuilder().setUuid("e").setPipeline("p").setStage("s".repeat(801)).setType("t").build());
+
+    // then: a long value of a field that is not indexed is fine
+    assertThat(StoredText.problem(fits)).isNull();
+    assertThat(StoredText.problem(type)).isEqualTo("fact.type is 801 bytes long; identities, names, types, pipelines and stages are at most 800 bytes,"
+        + " as PostgreSQL indexes them");
+    assertThat(StoredText.problem(uri)).startsWith("a part of the identity is 805 bytes long");
+    assertThat(StoredText.problem(stage)).startsWith("fact.stage is 801 bytes long");
+    assertThat(StoredText.problem(record(execution("e", Map.of("note", "x".repeat(100_000)))))).isNull();
   }
 
   private static ExecutionFact execution(final String uuid, final Map<String, Object> custom) {

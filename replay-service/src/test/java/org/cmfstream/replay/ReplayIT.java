@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +29,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.cmfstream.avro.BatchBarrier;
 import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.ExecutionFact;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.journal.JournalRecords;
 import org.cmfstream.journal.Topics;
 import org.cmfstream.journal.serde.EntityChangeSerde;
 import org.cmfstream.journal.serde.JournalCodec;
+import org.cmfstream.replay.topology.ReplayTopology;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.Test;
@@ -136,6 +139,50 @@ class ReplayIT implements TestPropertyProvider {
   }
 
   @Test
+  void shouldSetAsideRecordsNoStoreCouldTakeAndApplyTheRestOfTheUpload() throws Exception {
+    // given: two executions of 600 KB whose types conflict (together one state of 1.2 MB, more than
+    // Kafka takes in a record), an artifact whose type is longer than PostgreSQL indexes, another
+    // artifact, and the upload's barrier
+    final String site = UniqueNames.of("edge");
+    final String upload = UniqueNames.of("upload");
+    final String uri = UniqueNames.identifier("uri");
+    final String uuid = UniqueNames.identifier("uuid");
+    final List<JournalRecord> records = List.of(
+        record(site, 1, upload, executionOfType(uuid, "Train-" + "a".repeat(600_000))),
+        record(site, 2, upload, executionOfType(uuid, "Test-" + "b".repeat(600_000))),
+        record(site, 3, upload, artifact(uri + "-long", "Dataset-" + "c".repeat(3_000), "long", Map.of(), Map.of())),
+        record(site, 4, upload, artifact(uri + "-small", "Model", "small", Map.of(), Map.of())),
+        JournalRecords.of(site, null, Instant.now(), upload, BatchBarrier.newBuilder().setRecords(4).build()));
+
+    // when
+    try (KafkaProducer<String, byte[]> producer = StackClients.producer()) {
+      for (final JournalRecord r : records) {
+        producer.send(new ProducerRecord<>(Topics.JOURNAL.name(), site, JournalCodec.instance().encode(r))).get();
+      }
+    }
+
+    // then: the upload is applied, the first execution's state kept, the second and the long type set aside with their reasons
+    await("the upload applied in PostgreSQL").atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM barriers WHERE upload = ?", upload) == 6);
+    assertThat(text("SELECT type FROM artifacts WHERE uri = ?", uri + "-small")).isEqualTo("Model");
+    assertThat(text("SELECT type FROM executions WHERE uuid = ?", uuid)).startsWith("Train-");
+    assertThat(count("SELECT count(*) FROM artifacts WHERE uri = ?", uri + "-long")).isZero();
+    try (KafkaConsumer<String, byte[]> dlq = rawConsumer()) {
+      dlq.subscribe(List.of(Topics.JOURNAL_DLQ.name()));
+      final List<String> reasons = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        for (final ConsumerRecord<String, byte[]> r : dlq.poll(Duration.ofMillis(200))) {
+          if (site.equals(r.key())) {
+            reasons.add(new String(r.headers().lastHeader(ReplayTopology.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8));
+          }
+        }
+        return reasons.size() == 2;
+      });
+      assertThat(reasons).anySatisfy(reason -> assertThat(reason).startsWith("merging it would make the entity's state"))
+          .anySatisfy(reason -> assertThat(reason).startsWith("fact.type is 3008 bytes long"));
+    }
+  }
+
+  @Test
   void shouldKeepWhenAChangeArrivedAndNonFiniteDoublesAsTaggedJson() throws Exception {
     // given: an artifact logged long ago at its site (event time 2020) and uploaded at "arrival"
     // (the journal record's Kafka timestamp, which ingest-service's producer sets), with a NaN and
@@ -184,6 +231,10 @@ class ReplayIT implements TestPropertyProvider {
         return rs.next() ? rs.getString(1) : null;
       }
     }
+  }
+
+  private static ExecutionFact executionOfType(final String uuid, final String type) {
+    return ExecutionFact.newBuilder().setUuid(uuid).setPipeline("p").setStage("p/s").setType(type).build();
   }
 
   private static JournalRecord record(final String site, final long seq, final String upload, final IndexedRecord body) {

@@ -16,6 +16,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.ingest.web.Json;
+import org.cmfstream.journal.StoredText;
 import org.cmfstream.journal.hash.CanonicalBytes;
 import org.cmfstream.journal.hash.ContentHash;
 import org.cmfstream.journal.serde.AvroOut;
@@ -557,6 +558,10 @@ final class EncodedRecords {
         case STRING -> {
           from[f] = string();
           length[f] = scalarLength;
+          if (scalarLength > StoredText.MAX_INDEXED_BYTES) {
+            // Perhaps longer than PostgreSQL indexes: the other readers know which fields it does.
+            throw STEP_ASIDE;
+          }
         }
         case LONG -> {
           if (scalar() != T_LONG) {

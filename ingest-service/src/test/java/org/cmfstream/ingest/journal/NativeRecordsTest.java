@@ -85,10 +85,10 @@ class NativeRecordsTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"{\"name\":\"p\\u0000\"}", "{\"name\":\"p\",\"customProperties\":{\"note\":\"a\\u0000b\"}}",
-      "{\"name\":\"p\\u001fq\"}"})
+      "{\"name\":\"p\\u001fq\"}", "{\"name\":\"LONG\"}"})
   void shouldRefuseTextNoStoreCanHoldNamingTheRecord(final String fact) {
-    // given: NUL, which PostgreSQL cannot store, and the entity key's separator in a name
-    final String line = "{\"seq\":2,\"kind\":\"pipeline\",\"fact\":" + fact + "}";
+    // given: NUL, which PostgreSQL cannot store, the entity key's separator in a name, and a name longer than PostgreSQL indexes
+    final String line = "{\"seq\":2,\"kind\":\"pipeline\",\"fact\":" + fact.replace("LONG", "p".repeat(801)) + "}";
 
     // when / then: refused as NDJSON and as an array, whichever reader takes the body
     for (final boolean ndjson : new boolean[] {true, false}) {
@@ -99,7 +99,7 @@ class NativeRecordsTest {
           .isInstanceOfSatisfying(BadInput.class, bad -> {
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.type()).isEqualTo("unstorable-text");
-            assertThat(bad.detail()).startsWith("record 2 (seq 2): ").containsAnyOf("U+0000", "U+001F");
+            assertThat(bad.detail()).startsWith("record 2 (seq 2): ").containsAnyOf("U+0000", "U+001F", "is 801 bytes long");
           });
     }
   }

@@ -22,11 +22,11 @@ import org.cmfstream.replay.merge.EntityState;
  * partition) forwards a barrier mark with those counts, which the sinks record with their writes.
  * It paces the merge's commits ({@link CommitPacer}).
  */
-final class MergeProcessor implements Processor<String, JournalRecord, String, EntityChange> {
+final class MergeProcessor implements Processor<String, JournalRecord, String, ReplayTopology.Merged> {
 
   private final int partitions;
   private final CommitPacer.Pacers pacers;
-  private ProcessorContext<String, EntityChange> context;
+  private ProcessorContext<String, ReplayTopology.Merged> context;
   private CommitPacer pacer;
   private KeyValueStore<String, EntityChange> entities;
   private KeyValueStore<String, String> counts;
@@ -37,7 +37,7 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, E
   }
 
   @Override
-  public void init(final ProcessorContext<String, EntityChange> context) {
+  public void init(final ProcessorContext<String, ReplayTopology.Merged> context) {
     this.context = context;
     this.entities = context.getStateStore(ReplayTopology.ENTITIES_STORE);
     this.counts = context.getStateStore(ReplayTopology.UPLOAD_COUNTS_STORE);
@@ -56,14 +56,22 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, E
     final EntityMerge.Result result = EntityMerge.merge(stored == null ? null : EntityChanges.toState(stored), journal);
     final EntityChange change = EntityChanges.toChange(result.state());
     // Kept even for a duplicate: its newer stamp decides later writes the same way in every order.
-    entities.put(record.key(), change);
+    try {
+      entities.put(record.key(), change);
+    } catch (BoundedStateSerde.TooLarge e) {
+      // Nothing was written: the state stays as it was, and the record goes to the dead letters,
+      // under the site's key as the validation's do. Which record of an entity meets the limit
+      // depends on their order: the one place where the merge is not the same in every order.
+      context.forward(record.withKey(journal.getSite()).withValue(ReplayTopology.Merged.refused(journal, e.getMessage())));
+      return;
+    }
     count(journal.getUpload(), result.outcome());
     // A duplicate that only moved a stamp (the same fact logged again later) is still counted as a
     // duplicate, but forwarded: otherwise the stores would keep whichever stamp came first, and
     // their "last updated" would depend on the order of the journal. A record sent again as it was
     // changes nothing at all and forwards nothing.
     if (result.outcome() != EntityMerge.Outcome.DUPLICATE || !change.equals(stored)) {
-      context.forward(record.withValue(change));
+      context.forward(record.withValue(ReplayTopology.Merged.changed(change)));
     }
   }
 
@@ -85,7 +93,7 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, E
     final String key = "barrier/" + journal.getUpload() + "/" + partition;
     final EntityChange change =
         EntityChange.newBuilder().setKey(key).setKind("barrier").setFacts(Map.of()).setProperties(Map.of()).setSets(Map.of()).setEarliest(Map.of()).setBarrier(mark).build();
-    context.forward(record.withKey(key).withValue(change));
+    context.forward(record.withKey(key).withValue(ReplayTopology.Merged.changed(change)));
   }
 
   private void count(final String upload, final EntityMerge.Outcome outcome) {

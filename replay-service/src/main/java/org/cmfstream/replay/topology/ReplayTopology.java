@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -36,6 +37,7 @@ import org.cmfstream.journal.serde.JournalSerde;
  *   -> site-watermarks (per site, where its journal is complete) ---> cmf.entities.v1 (key site/&lt;site&gt;)
  *   -> key-by-entity -> by-entity (repartition; barriers to every partition)
  *   -> merge (entities, upload-counts) -----------------------------> cmf.entities.v1 (changed states, barrier marks)
+ *                                      `---------------------------> cmf.journal.dlq.v1 (a record that would outgrow its state)
  * </pre>
  *
  * <p>Every processor, store and internal topic is named, so a change to the topology never
@@ -49,6 +51,16 @@ public final class ReplayTopology {
   public static final String UPLOAD_COUNTS_STORE = "upload-counts";
   public static final String SITE_WATERMARKS_STORE = "site-watermarks";
   public static final String BY_ENTITY = "by-entity";
+
+  /**
+   * The largest entity state the merge keeps, serialized. The store's changelog and {@code
+   * cmf.entities.v1} carry the state whole, and Kafka refuses a record over its producer's {@code
+   * max.request.size} and the broker's {@code message.max.bytes} (1 MiB by default): a state beyond
+   * it would fail its task's transaction on every retry. Ingest caps a journal record at 1,000,000
+   * bytes, but a state can grow past that from many records (conflicting facts kept side by side,
+   * many property keys); the record that would take it over goes to the dead letters instead.
+   */
+  static final int MAX_STATE_BYTES = 900_000;
 
   /** The header of a dead letter that says why it was rejected. */
   public static final String DLQ_REASON_HEADER = "cmf.dlq.reason";
@@ -68,7 +80,9 @@ public final class ReplayTopology {
     // Cached: a key written many times between two commits (an upload's counts, a site's watermark,
     // an entity and its properties) reaches RocksDB and its changelog once per commit, not once per
     // record. Reads see the cache, and exactly_once_v2 flushes it with every commit.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITIES_STORE), Serdes.String(), changes).withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITIES_STORE), Serdes.String(), new BoundedStateSerde<>(changes, MAX_STATE_BYTES))
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPLOAD_COUNTS_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
     builder.addStateStore(
@@ -98,8 +112,31 @@ public final class ReplayTopology {
                 .withNumberOfPartitions(entityPartitions)
                 .withStreamPartitioner(new EntityPartitioner()))
         .process(() -> new MergeProcessor(entityPartitions, pacers), Named.as("merge"), ENTITIES_STORE, UPLOAD_COUNTS_STORE)
-        .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("entities-sink").withStreamPartitioner(new ChangePartitioner()));
+        .split(Named.as("merged-"))
+        .branch((key, merged) -> merged.rejected() != null, Branched.withConsumer(rejected -> rejected
+            .mapValues(Merged::rejected, Named.as("unwrap-rejected"))
+            .processValues(DeadLetters::new, Named.as("merge-dead-letter"))
+            .to(Topics.JOURNAL_DLQ.name(), Produced.with(Serdes.String(), journal).withName("merge-dlq-sink")), "rejected"))
+        .defaultBranch(Branched.withConsumer(changed -> changed
+            .mapValues(Merged::change, Named.as("unwrap-change"))
+            .to(Topics.ENTITIES.name(), Produced.with(Serdes.String(), changes).withName("entities-sink").withStreamPartitioner(new ChangePartitioner())),
+            "changed"));
     return builder.build();
+  }
+
+  /**
+   * What the merge forwards: an entity's changed state (or a barrier mark), or a record it refused
+   * (its state would outgrow {@link #MAX_STATE_BYTES}), bound for the dead letters.
+   */
+  record Merged(EntityChange change, Checked rejected) {
+
+    static Merged changed(final EntityChange change) {
+      return new Merged(change, null);
+    }
+
+    static Merged refused(final JournalRecord record, final String problem) {
+      return new Merged(null, new Checked(record, problem));
+    }
   }
 
   /** An entity's key; a barrier's is its upload, and the partitioner sends it everywhere. */

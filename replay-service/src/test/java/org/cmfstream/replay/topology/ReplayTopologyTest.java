@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.cmfstream.avro.BatchBarrier;
 import org.cmfstream.avro.EntityChange;
+import org.cmfstream.avro.ExecutionFact;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.journal.JournalRecords;
 import org.cmfstream.journal.Topics;
@@ -145,6 +146,31 @@ class ReplayTopologyTest {
     assertThat(reason(dead.get(0))).isEqualTo("fact.customProperties.note holds U+0000 (NUL), which PostgreSQL cannot store");
     assertThat(reason(dead.get(1))).startsWith("an identity holds U+001F");
     assertThat(entities.readValuesToList()).extracting(EntityChange::getKey).containsExactly("artifact/" + URI);
+  }
+
+  @Test
+  void shouldSendARecordThatWouldOutgrowItsEntitysStateToTheDeadLettersAndKeepTheState() {
+    // given: two facts of 600 KB each for one execution, whose types conflict, so the merge would
+    // keep both side by side in one state of 1.2 MB; then an artifact
+    final JournalRecord first = record("u1", 1, ExecutionFact.newBuilder().setUuid("e-1").setPipeline("p").setStage("p/s").setType("Train-" + "a".repeat(600_000)).build());
+    final JournalRecord second = record("u1", 2, ExecutionFact.newBuilder().setUuid("e-1").setPipeline("p").setStage("p/s").setType("Test-" + "b".repeat(600_000)).build());
+    final JournalRecord other = record("u1", 3, artifact("s3://bucket/other", "Dataset", "o", Map.of(), Map.of()));
+
+    // when
+    journal.pipeInput("edge-1", first, T0);
+    journal.pipeInput("edge-1", second, T0);
+    journal.pipeInput("edge-1", other, T0);
+
+    // then: the second is a dead letter under its site's key, the state keeps the first, and the replay goes on
+    final List<TestRecord<String, JournalRecord>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).singleElement().satisfies(letter -> {
+      assertThat(letter.key()).isEqualTo("edge-1");
+      assertThat(letter.value()).isEqualTo(second);
+      assertThat(reason(letter)).startsWith("merging it would make the entity's state ").contains("over the limit of 900000 bytes");
+    });
+    final List<EntityChange> states = entities.readValuesToList();
+    assertThat(states).extracting(EntityChange::getKey).containsExactly("execution/e-1", "artifact/s3://bucket/other");
+    assertThat(states.get(0).getFacts().get("type")).hasSize(1);
   }
 
   @Test
