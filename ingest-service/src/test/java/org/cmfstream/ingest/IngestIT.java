@@ -244,7 +244,10 @@ class IngestIT implements TestPropertyProvider {
     cases.add(Arguments.of("body over the limit", NATIVE, "application/json", null, bytes("[" + (ok + ",").repeat(1500) + ok + "]"), 413, "body-too-large"));
     cases.add(Arguments.of("gzip inflating over the limit", NATIVE, "application/json", "gzip", gzip("[" + " ".repeat(200_000) + "]"), 413, "body-too-large"));
     // A plain record, which the one-pass reader takes: the 413 still names it.
-    cases.add(v1("record over the broker's limit", "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"" + "p".repeat(40_000) + "\"}}]", 413, "record-too-large"));
+    cases.add(v1("record over the broker's limit",
+        "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{\"notes\":\"" + "p".repeat(40_000) + "\"}}}]", 413, "record-too-large"));
+    cases.add(v1("name longer than PostgreSQL indexes", "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"" + "p".repeat(801) + "\"}}]", 400, "unstorable-text"));
+    cases.add(v1("NUL in a property", "[{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\",\"customProperties\":{\"a\":\"x\\u0000y\"}}}]", 400, "unstorable-text"));
     cases.add(Arguments.of("too many records", NATIVE, "application/x-ndjson", null, bytes("{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"p\"}}\n".repeat(1001)), 413, "too-many-records"));
     cases.add(Arguments.of("NDJSON with a bad line", NATIVE, "application/x-ndjson", null, bytes(ok + "\n{oops\n"), 400, "malformed-json"));
     // the cmf push: the cmf client's shape
