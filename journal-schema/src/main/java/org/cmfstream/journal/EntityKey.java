@@ -68,13 +68,13 @@ public record EntityKey(String value) {
   }
 
   /**
-   * Whether a part of this identity holds {@link #SEPARATOR}, so that the key splits into more
-   * parts than its kind has: taken apart, it would name other entities, and two different
-   * identities could make the same key.
+   * How many parts an identity of this key's kind has: three for an event or a metric, else one.
+   * A key that splits into more ({@link #parts()}) had {@link #SEPARATOR} inside a part: taken
+   * apart, it would name other entities, and two different identities could make the same key.
    */
-  public boolean hasStraySeparator() {
+  public int partCount() {
     final String kind = value.substring(0, value.indexOf('/'));
-    return parts().size() != ("event".equals(kind) || "metric".equals(kind) ? 3 : 1);
+    return "event".equals(kind) || "metric".equals(kind) ? 3 : 1;
   }
 
   private static Optional<EntityKey> key(final String kind, final String... parts) {

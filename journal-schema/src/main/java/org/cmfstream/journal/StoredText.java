@@ -3,6 +3,7 @@
 package org.cmfstream.journal;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
@@ -31,19 +32,27 @@ public final class StoredText {
 
   /** Why {@code record}'s text cannot be stored, naming the field, or null if it can. */
   public static String problem(final JournalRecord record) {
-    final String nul = nul(record.getBody(), "fact");
-    if (nul != null) {
-      return nul + " holds U+0000 (NUL), which PostgreSQL cannot store";
-    }
     final EntityKey key = EntityKey.of(record).orElse(null);
-    if (key != null && key.hasStraySeparator()) {
+    return problem(record, key, key == null ? List.of() : key.parts());
+  }
+
+  /**
+   * {@link #problem(JournalRecord)} for a caller that has taken the record's key apart already.
+   *
+   * @param key the record's entity, or null for a barrier
+   * @param parts {@code key}'s parts (none for a barrier)
+   */
+  public static String problem(final JournalRecord record, final EntityKey key, final List<String> parts) {
+    // Searched without paths first: the replay checks every record, and almost none holds a NUL.
+    if (holdsNul(record.getBody())) {
+      return nul(record.getBody(), "fact") + " holds U+0000 (NUL), which PostgreSQL cannot store";
+    }
+    if (key != null && parts.size() != key.partCount()) {
       return "an identity holds U+001F, which separates the parts of an entity key: " + key;
     }
-    if (key != null) {
-      for (final String part : key.parts()) {
-        if (utf8Length(part) > MAX_INDEXED_BYTES) {
-          return tooLong("a part of the identity", part);
-        }
+    for (final String part : parts) {
+      if (utf8Length(part) > MAX_INDEXED_BYTES) {
+        return tooLong("a part of the identity", part);
       }
     }
     final Object body = record.getBody();
@@ -86,6 +95,33 @@ public final class StoredText {
       }
     }
     return bytes;
+  }
+
+  /** Whether a string or map key anywhere in {@code value} holds NUL. */
+  private static boolean holdsNul(final Object value) {
+    if (value instanceof CharSequence text) {
+      return text.toString().indexOf('\0') >= 0;
+    }
+    if (value instanceof IndexedRecord record) {
+      for (int i = 0; i < record.getSchema().getFields().size(); i++) {
+        if (holdsNul(record.get(i))) {
+          return true;
+        }
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      for (final Map.Entry<?, ?> e : map.entrySet()) {
+        if (holdsNul(e.getKey()) || holdsNul(e.getValue())) {
+          return true;
+        }
+      }
+    } else if (value instanceof Collection<?> list) {
+      for (final Object element : list) {
+        if (holdsNul(element)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Where in {@code value} (at {@code path}) a string or map key holds NUL, or null. */

@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.replay.topology;
 
+import java.util.List;
 import org.cmfstream.avro.JournalRecord;
 import org.cmfstream.journal.EntityKey;
 import org.cmfstream.journal.JournalRecords;
@@ -32,10 +33,11 @@ final class Validation {
       return "content hash " + record.getContentHash() + " does not match its facts (" + hash + ")";
     }
     final EntityKey entity = EntityKey.of(record).orElse(null);
-    if (entity != null && entity.parts().stream().anyMatch(String::isBlank)) {
+    final List<String> parts = entity == null ? List.of() : entity.parts();
+    if (parts.stream().anyMatch(String::isBlank)) {
       return "an empty identity: " + entity;
     }
     // Else a sink would refuse it on every retry, and its partition would stop there.
-    return StoredText.problem(record);
+    return StoredText.problem(record, entity, parts);
   }
 }
