@@ -258,6 +258,7 @@ class IngestIT implements TestPropertyProvider {
     cases.add(push("json_payload not JSON", "{\"pipeline_name\":\"p\",\"json_payload\":\"{Pipeline\"}", 422, "malformed-json"));
     cases.add(push("no Pipeline in the dump", "{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\":[]}\"}", 400, "invalid_json_payload"));
     cases.add(push("execution without uuid", "{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\":[{\\\"name\\\":\\\"p\\\",\\\"stages\\\":[{\\\"name\\\":\\\"p/s\\\",\\\"executions\\\":[{\\\"name\\\":\\\"\\\",\\\"properties\\\":{}}]}]}]}\"}", 422, "version_update"));
+    cases.add(push("NUL in an execution property", "{\"pipeline_name\":\"p\",\"json_payload\":\"{\\\"Pipeline\\\":[{\\\"name\\\":\\\"p\\\",\\\"stages\\\":[{\\\"name\\\":\\\"p/s\\\",\\\"executions\\\":[{\\\"name\\\":\\\"e\\\",\\\"properties\\\":{\\\"Execution_uuid\\\":\\\"u-1\\\"},\\\"custom_properties\\\":{\\\"n\\\":\\\"a\\\\u0000b\\\"}}]}]}]}\"}", 422, "unstorable-text"));
     cases.add(Arguments.of("push as text/plain", "/api/mlmd_push", "text/plain", null, Fixtures.bytes(Fixtures.SYNTHETIC_PUSH_BODY), 415, "unsupported_media_type"));
     return cases.stream();
   }

@@ -33,7 +33,9 @@ import org.cmfstream.avro.MetricPoint;
 import org.cmfstream.avro.PipelineFact;
 import org.cmfstream.avro.StageFact;
 import org.cmfstream.ingest.web.BadInput;
+import org.cmfstream.journal.EntityKey;
 import org.cmfstream.journal.JournalRecords;
+import org.cmfstream.journal.StoredText;
 import org.cmfstream.journal.hash.ContentHash;
 
 /**
@@ -251,8 +253,11 @@ public final class CmfPushTranslator {
       if (deferred != null) {
         throw deferred;
       }
-      found = true;
       emit(PipelineFact.newBuilder().setName(pipelineName).setCustomProperties(values(own.custom, () -> "Pipeline.custom_properties")).build(), time(own.created));
+      if (deferred != null) {
+        throw deferred;
+      }
+      found = true;
     }
 
     /** A pipeline's or a stage's own fields, which a dump writes after its list of stages or executions. */
@@ -562,7 +567,7 @@ public final class CmfPushTranslator {
             time);
         for (final ExecutionEvents.Event event : read.events()) {
           if (artifacts.add(event.artifact().getContentHash())) {
-            sink.accept(event.artifact());
+            accept(event.artifact());
           }
           emit(EventFact.newBuilder().setExecutionUuid(uuid).setArtifactUri(event.uri()).setDirection(event.direction()).build(), time);
           event.metrics().forEach((metric, value) -> emit(MetricPoint.newBuilder().setExecutionUuid(uuid).setName(metric).setStep(0).setValue(value).build(), time));
@@ -571,7 +576,23 @@ public final class CmfPushTranslator {
     }
 
     private void emit(final IndexedRecord body, final Instant eventTime) {
-      sink.accept(JournalRecords.of(site, null, eventTime, upload, body));
+      accept(JournalRecords.of(site, null, eventTime, upload, body));
+    }
+
+    /**
+     * Spools {@code record} if both stores can hold its text ({@link StoredText}). If not, the
+     * first such record is deferred like a broken rule: it refuses the push only if its pipeline is
+     * the one pushed, and then before anything is published; published, it would have gone to the
+     * replay's dead letters while the rest of the push was applied.
+     */
+    private void accept(final JournalRecord record) {
+      final String problem = StoredText.problem(record);
+      if (problem == null) {
+        sink.accept(record);
+      } else if (deferred == null) {
+        final String kind = EntityKey.of(record).map(key -> key.value().substring(0, key.value().indexOf('/'))).orElse("barrier");
+        deferred = BadInput.unprocessable("unstorable-text", "the push's " + kind + " cannot be stored: " + problem);
+      }
     }
 
     private Instant time(final Long created) {

@@ -77,7 +77,7 @@ final class SpooledPush implements AutoCloseable {
       while ((n = in.read(buffer)) >= 0) {
         total += n;
         if (total > limit) {
-          throw new BadInput(413, "body_too_large", "the push exceeds the limit of " + limit + " bytes");
+          throw new BadInput(413, "body-too-large", "the push exceeds the limit of " + limit + " bytes");
         }
         out.write(buffer, 0, n);
       }

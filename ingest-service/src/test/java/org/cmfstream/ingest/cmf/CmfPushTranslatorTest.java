@@ -264,6 +264,55 @@ class CmfPushTranslatorTest {
     }
   }
 
+  /**
+   * Text no store can hold (StoredText): published, such a record went to the replay's dead
+   * letters while the rest of the push was applied, and the push answered success.
+   */
+  @Nested
+  class UnstorableText {
+
+    @Test
+    void shouldRefuseAPushWhoseExecutionPropertyHoldsNul() {
+      // given
+      final JsonNode dump = Fixtures.json(Fixtures.REAL_DUMP);
+      ((ObjectNode) dump.at("/Pipeline/0/stages/0/executions/2/custom_properties")).put("note", "a\u0000b");
+      // when, then
+      assertThatThrownBy(() -> translate(dump, null))
+          .isInstanceOfSatisfying(BadInput.class, e -> {
+            assertThat(e.status()).isEqualTo(422);
+            assertThat(e.type()).isEqualTo("unstorable-text");
+            assertThat(e.detail()).startsWith("the push's execution cannot be stored: fact.customProperties.note holds U+0000");
+          });
+    }
+
+    @Test
+    void shouldRefuseAPushWhosePipelineOrArtifactTextIsTooLongToIndex() {
+      // given: the pipeline's own record comes last, after every execution
+      final JsonNode longPipeline = Fixtures.json(Fixtures.REAL_DUMP);
+      ((ObjectNode) longPipeline.at("/Pipeline/0")).put("name", "p".repeat(801));
+      final JsonNode longType = Fixtures.json(Fixtures.REAL_DUMP);
+      ((ObjectNode) longType.at("/Pipeline/0/stages/0/executions/1/events/0/artifact")).put("type", "t".repeat(801));
+      // when, then
+      assertThatThrownBy(() -> CmfPushTranslator.translate(longPipeline, "p".repeat(801), null, "s", "u", RECEIVED))
+          .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.type()).isEqualTo("unstorable-text"));
+      assertThatThrownBy(() -> translate(longType, null))
+          .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.detail()).contains("fact.type is 801 bytes long"));
+    }
+
+    @Test
+    void shouldIgnoreUnstorableTextInAPipelineThatIsNotTheOnePushed() {
+      // given: another pipeline first, with a NUL in an execution's property
+      final JsonNode dump = Fixtures.json(Fixtures.REAL_DUMP);
+      final ObjectNode other = ((ObjectNode) dump.at("/Pipeline/0")).deepCopy().put("name", "Other");
+      ((ObjectNode) other.at("/stages/0/executions/0/custom_properties")).put("note", "a\u0000b");
+      ((com.fasterxml.jackson.databind.node.ArrayNode) dump.get("Pipeline")).insert(0, other);
+      // when
+      final List<JournalRecord> records = translate(dump, null).records();
+      // then: as the real server, which checks only the pipeline pushed
+      assertThat(records).isEqualTo(translate(Fixtures.json(Fixtures.REAL_DUMP), null).records());
+    }
+  }
+
   private static List<String> hashes(final List<JournalRecord> records) {
     return records.stream().map(JournalRecord::getContentHash).toList();
   }

@@ -177,6 +177,22 @@ class SpooledPushTest {
       assertThat(bad.type()).isEqualTo("too_many_records");
       assertThat(bad.detail()).contains("more than " + MAX_RECORDS);
     }
+
+    /**
+     * A body that streams past the limit gets the type a declared length past it gets ({@code
+     * Bodies.checkDeclaredLength}): it was {@code body_too_large} here, {@code body-too-large} there.
+     */
+    @Test
+    void shouldRefuseABodyOverTheLimitAsTheDeclaredLengthCheckDoes() {
+      // given
+      final byte[] body = utf8("{\"pipeline_name\": \"p\", \"json_payload\": \"" + " ".repeat(2_000) + "\"}");
+      // when
+      final BadInput bad = catchThrowableOfType(BadInput.class, () -> SpooledPush.spool(new ByteArrayInputStream(body), 1_000, MAX_RECORDS, spool).close());
+      // then
+      assertThat(bad).isNotNull();
+      assertThat(bad.status()).isEqualTo(413);
+      assertThat(bad.type()).isEqualTo("body-too-large");
+    }
   }
 
   @Nested
