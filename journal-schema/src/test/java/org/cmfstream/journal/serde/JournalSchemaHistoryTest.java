@@ -5,6 +5,8 @@ package org.cmfstream.journal.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
@@ -31,6 +33,39 @@ class JournalSchemaHistoryTest {
       final SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(current, released);
       assertThat(result.getType()).as(result.getDescription()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
+  }
+
+  /**
+   * The fingerprint of every released version, as it was released. Records on the topics carry
+   * these; a released {@code .avsc} edited in place (say together with the current schema, which the
+   * compatibility check above would let pass) would leave every record written under it
+   * undecodable. Releasing v2 adds its line here.
+   */
+  private static final Map<String, Long> RELEASED =
+      Map.of(
+          "JournalRecord/v1", 5942144672387830389L,
+          "EntityChange/v1", -1368178884613935858L);
+
+  @Test
+  void shouldNeverChangeAReleasedSchema() {
+    assertThat(fingerprints("JournalRecord", JournalCodec.historicSchemas()))
+        .containsExactlyInAnyOrderEntriesOf(pinned("JournalRecord"));
+    assertThat(fingerprints("EntityChange", JournalCodec.entities().history()))
+        .containsExactlyInAnyOrderEntriesOf(pinned("EntityChange"));
+  }
+
+  private static Map<String, Long> fingerprints(final String type, final List<Schema> history) {
+    final Map<String, Long> found = new TreeMap<>();
+    for (int v = 0; v < history.size(); v++) {
+      found.put(type + "/v" + (v + 1), SchemaNormalization.parsingFingerprint64(history.get(v)));
+    }
+    return found;
+  }
+
+  private static Map<String, Long> pinned(final String type) {
+    final Map<String, Long> pinned = new TreeMap<>(RELEASED);
+    pinned.keySet().removeIf(version -> !version.startsWith(type + "/"));
+    return pinned;
   }
 
   @Test
