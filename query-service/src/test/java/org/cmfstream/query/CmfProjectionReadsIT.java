@@ -84,6 +84,10 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
       run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
               + "VALUES (?, 'Dataset', ?, '{}', '{}', '{}', 100, 100, ?, 100, 1000)",
           dataset, new String[] {"artifacts/data.csv:" + dataset}, id());
+      // An artifact seen after the model whose id collides with the model's (V006), stored first.
+      run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
+              + "VALUES (?, 'Dataset', ?, '{}', '{}', '{}', 300, 300, ?, 300, 1000)",
+          md5(), new String[] {"artifacts/other.csv"}, modelId);
       // Non-finite doubles as the sink keeps them in jsonb (V004).
       run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
               + "VALUES (?, 'Model', ?, '{}', '{\"accuracy\": {\"$double\": \"NaN\"}, \"loss\": {\"$double\": \"-Infinity\"}, \"epochs\": 3}', "
@@ -185,6 +189,7 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
     assertThat(whole).isEqualTo("{\"error\":\"uuid '" + train + "' does not match any execution in pipeline '" + pipeline + "'\"}");
   }
 
+  /** The model's id is shared by an artifact seen later (stored first): the card is the model's. */
   @Test
   void shouldKeepContextIdAndPipelineIdAndDropOnlyTheGitCommits() throws Exception {
     // when

@@ -119,8 +119,13 @@ public final class ProjectionStore {
     return artifacts(List.of(uri)).stream().findFirst();
   }
 
+  /**
+   * The artifact with integer id {@code id}. Ids are 52-bit hashes of identities and may collide
+   * (V006), so of two artifacts that share one the first seen answers, the same on every call.
+   */
   public Optional<Artifact> artifactById(final long id) {
-    return jdbc.query("SELECT " + ARTIFACT_COLUMNS + " FROM artifacts a WHERE a.id = ?", ProjectionStore::artifact, id).stream().findFirst();
+    return jdbc.query("SELECT " + ARTIFACT_COLUMNS + " FROM artifacts a WHERE a.id = ? ORDER BY a.first_seen, a.uri LIMIT 1", ProjectionStore::artifact, id)
+        .stream().findFirst();
   }
 
   /** Artifact type names except {@code Environment}, in the order each type was first seen. */
