@@ -5,18 +5,15 @@ package org.cmfstream.replay.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.cmfstream.avro.EntityChange;
-import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.replay.sink.EntitySink;
 import org.cmfstream.replay.sink.SinkFencingContract;
 import org.cmfstream.testing.ProjectionSchema;
-import org.cmfstream.testing.SharedLocalStack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -27,9 +24,7 @@ class PostgresSinkFencingIT extends SinkFencingContract {
 
   @BeforeEach
   void connect() throws Exception {
-    final StackEndpoints stack = SharedLocalStack.endpoints();
-    ProjectionSchema.migrate(stack);
-    c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
+    c = ProjectionSchema.connect();
   }
 
   @AfterEach

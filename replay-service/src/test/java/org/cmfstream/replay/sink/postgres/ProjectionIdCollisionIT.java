@@ -5,17 +5,14 @@ package org.cmfstream.replay.sink.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cmfstream.avro.EntityChange;
-import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.replay.sink.EntitySink;
 import org.cmfstream.testing.ProjectionSchema;
-import org.cmfstream.testing.SharedLocalStack;
 import org.cmfstream.testing.UniqueNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +32,7 @@ class ProjectionIdCollisionIT {
 
   @BeforeEach
   void connect() throws Exception {
-    final StackEndpoints stack = SharedLocalStack.endpoints();
-    ProjectionSchema.migrate(stack);
-    c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
+    c = ProjectionSchema.connect();
   }
 
   @AfterEach
