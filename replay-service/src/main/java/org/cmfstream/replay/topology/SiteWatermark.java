@@ -10,8 +10,16 @@ import java.util.Objects;
  * How much of a site's journal has arrived: {@code completeThrough} is the highest sequence number
  * N such that every record 1..N is here (0 when record 1 is missing), and {@code ranges} are the
  * runs of records seen above it, so the gaps between them are what the site must send again.
- * Sequence numbers start at 1 (a record numbered 0 counts as seen, but is not needed). Bounded by
- * the number of gaps, not by the journal's length. Immutable.
+ * Sequence numbers start at 1 (a record numbered 0 counts as seen, but is not needed), and any up
+ * to {@link Long#MAX_VALUE} is taken.
+ *
+ * <p>Bounded: at most {@link #MAX_RANGES} ranges are kept, the lowest. A site that leaves more gaps
+ * than that (numbers that skip, say timestamps) would otherwise grow the state with every record,
+ * and each record re-reads and re-writes all of it, until the store's value passed Kafka's record
+ * limit and stopped the partition. The ranges dropped are records seen that the watermark then
+ * forgets: it stays exact up to {@code completeThrough} and lists only true gaps, but it can name
+ * fewer records seen than arrived, so a site may send some again, which the merge takes as
+ * duplicates. Immutable.
  *
  * @param completeThrough every record up to this one has arrived
  * @param ranges disjoint, sorted {@code [from, to]} runs above {@code completeThrough + 1}
@@ -19,6 +27,9 @@ import java.util.Objects;
 public record SiteWatermark(long completeThrough, List<long[]> ranges) {
 
   public static final SiteWatermark EMPTY = new SiteWatermark(0, List.of());
+
+  /** The most ranges kept: about 40 KB of state and of the published change. */
+  public static final int MAX_RANGES = 1_000;
 
   public SiteWatermark {
     ranges = List.copyOf(ranges);
@@ -33,10 +44,12 @@ public record SiteWatermark(long completeThrough, List<long[]> ranges) {
     long from = seq;
     long to = seq;
     boolean placed = false;
+    // Compared as "a < b - 1", never "a + 1 < b": a range may end at Long.MAX_VALUE. Every bound
+    // here is at least 1 (above completeThrough), so subtracting one cannot wrap.
     for (final long[] r : ranges) {
-      if (r[1] + 1 < from) {
+      if (r[1] < from - 1) {
         merged.add(r);
-      } else if (to + 1 < r[0]) {
+      } else if (to < r[0] - 1) {
         if (!placed) {
           merged.add(new long[] {from, to});
           placed = true;
@@ -52,10 +65,10 @@ public record SiteWatermark(long completeThrough, List<long[]> ranges) {
     }
     merged.sort((a, b) -> Long.compare(a[0], b[0]));
     long complete = completeThrough;
-    while (!merged.isEmpty() && merged.get(0)[0] <= complete + 1) {
+    while (!merged.isEmpty() && merged.get(0)[0] - 1 <= complete) {
       complete = Math.max(complete, merged.remove(0)[1]);
     }
-    return new SiteWatermark(complete, merged);
+    return new SiteWatermark(complete, merged.size() > MAX_RANGES ? merged.subList(0, MAX_RANGES) : merged);
   }
 
   /** The missing runs above {@code completeThrough}, as {@code [from, to]}. */

@@ -40,6 +40,48 @@ class SiteWatermarkTest {
     assertThat(w.with(0)).isEqualTo(w);
   }
 
+  /**
+   * Every other number, as a site numbering by timestamps would leave them: without a bound each
+   * record grew the state by a range, until it passed Kafka's record limit.
+   */
+  @Test
+  void shouldKeepOnlyTheLowestRangesWhenASiteLeavesMoreGapsThanTheBound() {
+    // given
+    SiteWatermark w = SiteWatermark.EMPTY;
+    for (long seq = 2; seq <= 6_000; seq += 2) {
+      w = w.with(seq);
+    }
+    // then
+    assertThat(w.ranges()).hasSize(SiteWatermark.MAX_RANGES);
+    assertThat(w.ranges().get(SiteWatermark.MAX_RANGES - 1)).containsExactly(2 * SiteWatermark.MAX_RANGES, 2 * SiteWatermark.MAX_RANGES);
+    assertThat(w.gaps()).hasSize(SiteWatermark.MAX_RANGES).allSatisfy(g -> assertThat(g[1]).isEqualTo(g[0]));
+
+    // and when: the site sends the gaps it was told of
+    for (long seq = 1; seq < 2 * SiteWatermark.MAX_RANGES; seq += 2) {
+      w = w.with(seq);
+    }
+    // then: complete through what it remembers; what it forgot counts as not yet seen
+    assertThat(w.completeThrough()).isEqualTo(2 * SiteWatermark.MAX_RANGES);
+    assertThat(w.ranges()).isEmpty();
+    assertThat(w.with(2 * SiteWatermark.MAX_RANGES + 2).rangesText()).isEqualTo((2 * SiteWatermark.MAX_RANGES + 2) + "-" + (2 * SiteWatermark.MAX_RANGES + 2));
+  }
+
+  /** Ranges were merged by "end + 1 < start", which wraps at the largest number a site may send. */
+  @Test
+  void shouldTakeTheLargestSequenceNumberAgainAndNextToOthers() {
+    // given
+    final SiteWatermark w = SiteWatermark.EMPTY.with(1).with(Long.MAX_VALUE);
+    // when
+    final SiteWatermark again = w.with(Long.MAX_VALUE);
+    final SiteWatermark below = w.with(Long.MAX_VALUE - 1);
+    // then
+    assertThat(again).isEqualTo(w);
+    assertThat(w.rangesText()).isEqualTo(Long.MAX_VALUE + "-" + Long.MAX_VALUE);
+    assertThat(w.gaps()).extracting(g -> g[0] + "-" + g[1]).containsExactly("2-" + (Long.MAX_VALUE - 1));
+    assertThat(below.rangesText()).isEqualTo((Long.MAX_VALUE - 1) + "-" + Long.MAX_VALUE);
+    assertThat(SiteWatermark.EMPTY.with(Long.MAX_VALUE).with(Long.MAX_VALUE - 1).rangesText()).isEqualTo(below.rangesText());
+  }
+
   @Test
   void shouldRoundTripThroughText() {
     final SiteWatermark w = SiteWatermark.EMPTY.with(1).with(3).with(4).with(10);
