@@ -2,6 +2,7 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.journal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,9 +27,23 @@ public final class Topics {
   public static final TopicSpec JOURNAL_DLQ =
       new TopicSpec("cmf.journal.dlq.v1", DEFAULT_PARTITIONS, Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
 
-  /** The merged state of every entity, keyed by entity identity; also the public change stream. */
+  /** How long a change to {@link #ENTITIES} stays, whatever comes after it. */
+  public static final Duration ENTITIES_MIN_COMPACTION_LAG = Duration.ofDays(7);
+
+  /**
+   * The merged state of every entity, keyed by entity identity; also the public change stream.
+   *
+   * <p>Compacted, but no change younger than {@link #ENTITIES_MIN_COMPACTION_LAG}: a sink applies
+   * an upload's barrier mark as proof that it holds the upload's changes before it on that
+   * partition, and a change that compaction removed (its entity changed again later) would be
+   * missing from a sink that had not read it yet, so the upload's receipt could read APPLIED
+   * early. With the lag only a sink more than seven days behind can meet that.
+   */
   public static final TopicSpec ENTITIES =
-      new TopicSpec("cmf.entities.v1", DEFAULT_PARTITIONS, Map.of("cleanup.policy", "compact"));
+      new TopicSpec(
+          "cmf.entities.v1",
+          DEFAULT_PARTITIONS,
+          Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", Long.toString(ENTITIES_MIN_COMPACTION_LAG.toMillis())));
 
   private Topics() {}
 

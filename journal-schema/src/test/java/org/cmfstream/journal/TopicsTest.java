@@ -22,6 +22,12 @@ class TopicsTest {
     assertThat(Topics.all()).filteredOn(TopicSpec::compacted).containsExactly(Topics.ENTITIES);
   }
 
+  /** A barrier mark read without a change compaction removed before it made a receipt APPLIED early. */
+  @Test
+  void shouldKeepEveryEntityChangeLongerThanASinkIsExpectedToLag() {
+    assertThat(Long.parseLong(Topics.ENTITIES.configs().getOrDefault("min.compaction.lag.ms", "0"))).isGreaterThanOrEqualTo(java.time.Duration.ofDays(1).toMillis());
+  }
+
   @Test
   void shouldRejectIllegalTopicNamesAndPartitionCounts() {
     assertThatThrownBy(() -> new TopicSpec("bad topic", 1, Map.of()))
