@@ -82,8 +82,35 @@ class CmfStreamUpIT {
     assertThat(again.body()).contains("\"status\":\"exists\"").contains("\"applied\":true");
   }
 
+  /**
+   * The second push's execution contradicts the first's type, 600 KB each: kept side by side the
+   * state would pass Kafka's record limit, so the replay refuses the record. The push answered
+   * "exists" (nothing new was counted), telling the client the server held what it had refused.
+   */
   @Test
   @Order(3)
+  void shouldAnswerAPushWhoseRecordTheReplayRefusedWithAnError() throws Exception {
+    // given
+    final HttpResponse<String> first = cmf.post("/api/mlmd_push", "application/json", pushOfOneExecutionOfType("A".repeat(600_000)));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+    // when
+    final HttpResponse<String> conflicting = cmf.post("/api/mlmd_push", "application/json", pushOfOneExecutionOfType("B".repeat(600_000)));
+
+    // then
+    assertThat(conflicting.statusCode()).as(conflicting.body()).isEqualTo(422);
+    assertThat(conflicting.body()).contains("\"status\":\"records_refused\"").contains("1 of the push's 3 records were refused");
+  }
+
+  private static byte[] pushOfOneExecutionOfType(final String type) throws Exception {
+    final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    final String dump = "{\"Pipeline\":[{\"name\":\"huge-types\",\"stages\":[{\"name\":\"huge-types/Train\",\"executions\":[{\"name\":\"train\","
+        + "\"type\":\"" + type + "\",\"properties\":{\"Execution_uuid\":\"9d3f0c2e-0000-11ef-8000-00000000beef\"},\"events\":[]}]}]}]}";
+    return json.writeValueAsBytes(Map.of("pipeline_name", "huge-types", "json_payload", dump));
+  }
+
+  @Test
+  @Order(4)
   void shouldApplyANativeUploadAndMoveTheSitesWatermark() throws Exception {
     final String ndjson =
         "{\"seq\":1,\"kind\":\"pipeline\",\"fact\":{\"name\":\"edge-pipeline\"}}\n"
@@ -105,7 +132,7 @@ class CmfStreamUpIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void shouldStopEverythingOnSigterm() throws Exception {
     final List<Long> pids = cmf.processes();
     // 4 server JVMs, the postmaster (and its backends), 3 services, the front door

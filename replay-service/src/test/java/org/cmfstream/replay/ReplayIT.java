@@ -166,6 +166,8 @@ class ReplayIT implements TestPropertyProvider {
     assertThat(text("SELECT type FROM artifacts WHERE uri = ?", uri + "-small")).isEqualTo("Model");
     assertThat(text("SELECT type FROM executions WHERE uuid = ?", uuid)).startsWith("Train-");
     assertThat(count("SELECT count(*) FROM artifacts WHERE uri = ?", uri + "-long")).isZero();
+    // and: the receipt's counts name the record the merge refused (the validation's refusals are not counted)
+    assertThat(count("SELECT sum(refused) FROM barriers WHERE upload = ?", upload)).isEqualTo(1);
     try (KafkaConsumer<String, byte[]> dlq = rawConsumer()) {
       dlq.subscribe(List.of(Topics.JOURNAL_DLQ.name()));
       final List<String> reasons = new ArrayList<>();

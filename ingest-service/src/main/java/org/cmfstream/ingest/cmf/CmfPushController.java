@@ -38,7 +38,9 @@ import org.cmfstream.ingest.web.Problems;
  * <em>string</em>. The body streams to a spool file and is translated as a stream ({@link
  * SpooledPush}), so a push of any size within the limit needs bounded memory. The answer comes
  * after Kafka has acknowledged every record of the push and, within a bound, after the replay has
- * applied it: {@code exists} when it changed nothing, {@code success} otherwise.
+ * applied it: {@code exists} when it changed nothing, {@code success} otherwise, and 422 {@code
+ * records_refused} when the replay refused some of its records (they are in the dead-letter
+ * topic; the rest was applied).
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -77,6 +79,12 @@ final class CmfPushController {
         final Receipt receipt = publisher.publishEncoded(upload, site, push.records(), push.records().count(), push.records().largest());
         // Waiting for the replay lets the client pull at once, and tells "exists" from "success".
         final Optional<ReceiptView> applied = receipts.awaitApplied(upload);
+        if (applied.isPresent() && applied.get().refused() > 0) {
+          // Not "exists" nor "success": the client then reports that the push failed.
+          return Problems.cmf(422, "records_refused", applied.get().refused() + " of the push's " + receipt.accepted()
+              + " records were refused by the replay and are in cmf.journal.dlq.v1 with the reason (an entity's state would pass Kafka's"
+              + " record limit); the rest of the push (receipt " + receipt.receipt() + ") was applied");
+        }
         final Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", applied.isPresent() && !applied.get().changedAnything() ? "exists" : "success");
         answer.put("receipt", receipt.receipt());

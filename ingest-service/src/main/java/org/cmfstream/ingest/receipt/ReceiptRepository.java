@@ -49,13 +49,14 @@ public class ReceiptRepository {
     return inGraph >= inPostgres.partitions()
         ? inPostgres
         : new ReceiptView(upload, ReceiptView.PENDING, inPostgres.partitionsApplied(), inPostgres.partitions(), inPostgres.records(),
-            inPostgres.fresh(), inPostgres.duplicates(), inPostgres.conflicts());
+            inPostgres.fresh(), inPostgres.duplicates(), inPostgres.conflicts(), inPostgres.refused());
   }
 
   private ReceiptView findInPostgres(final String upload) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT max(partitions), count(*), max(records), coalesce(sum(fresh), 0), coalesce(sum(duplicates), 0), coalesce(sum(conflicts), 0) "
+            "SELECT max(partitions), count(*), max(records), coalesce(sum(fresh), 0), coalesce(sum(duplicates), 0), coalesce(sum(conflicts), 0), "
+                + "coalesce(sum(refused), 0) "
                 + "FROM barriers WHERE upload = ?")) {
       s.setString(1, upload);
       try (ResultSet rs = s.executeQuery()) {
@@ -65,7 +66,8 @@ public class ReceiptRepository {
         final int partitions = rs.getInt(1);
         final int applied = rs.getInt(2);
         return new ReceiptView(
-            upload, applied >= partitions ? ReceiptView.APPLIED : ReceiptView.PENDING, applied, partitions, rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+            upload, applied >= partitions ? ReceiptView.APPLIED : ReceiptView.PENDING, applied, partitions, rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+            rs.getLong(7));
       }
     }
   }

@@ -16,16 +16,18 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param fresh records that changed the central state
  * @param duplicates records that changed nothing
  * @param conflicts records that contradicted an immutable fact (kept side by side)
+ * @param refused records the replay refused (in {@code cmf.journal.dlq.v1} with the reason): their
+ *     entity's state would have passed Kafka's record limit
  */
 @Serdeable
 public record ReceiptView(
-    String receipt, String status, int partitionsApplied, int partitions, long records, long fresh, long duplicates, long conflicts) {
+    String receipt, String status, int partitionsApplied, int partitions, long records, long fresh, long duplicates, long conflicts, long refused) {
 
   public static final String PENDING = "PENDING";
   public static final String APPLIED = "APPLIED";
 
   static ReceiptView pending(final String receipt) {
-    return new ReceiptView(receipt, PENDING, 0, 0, 0, 0, 0, 0);
+    return new ReceiptView(receipt, PENDING, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public boolean applied() {

@@ -18,7 +18,7 @@ public final class JournalCodec {
   /** The released versions of each schema, oldest first; the last one is the current schema. */
   static final List<String> JOURNAL_HISTORY = List.of("v1");
 
-  static final List<String> ENTITIES_HISTORY = List.of("v1");
+  static final List<String> ENTITIES_HISTORY = List.of("v1", "v2");
 
   private static final SingleObjectCodec<JournalRecord> JOURNAL =
       new SingleObjectCodec<>(JournalRecord.class, JournalRecord.getClassSchema(), JOURNAL_HISTORY);

@@ -44,7 +44,8 @@ class JournalSchemaHistoryTest {
   private static final Map<String, Long> RELEASED =
       Map.of(
           "JournalRecord/v1", 5942144672387830389L,
-          "EntityChange/v1", -1368178884613935858L);
+          "EntityChange/v1", -1368178884613935858L,
+          "EntityChange/v2", -3223390388581132051L);
 
   @Test
   void shouldNeverChangeAReleasedSchema() {

@@ -24,6 +24,9 @@ import org.cmfstream.replay.merge.EntityState;
  */
 final class MergeProcessor implements Processor<String, JournalRecord, String, ReplayTopology.Merged> {
 
+  /** Where a record the merge refused is counted, after the three {@link EntityMerge.Outcome}s. */
+  private static final int REFUSED = EntityMerge.Outcome.values().length;
+
   private final int partitions;
   private final CommitPacer.Pacers pacers;
   private ProcessorContext<String, ReplayTopology.Merged> context;
@@ -63,9 +66,10 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, R
       // under the site's key as the validation's do. Which record of an entity meets the limit
       // depends on their order: the one place where the merge is not the same in every order.
       context.forward(record.withKey(journal.getSite()).withValue(ReplayTopology.Merged.refused(journal, e.getMessage())));
+      count(journal.getUpload(), REFUSED);
       return;
     }
-    count(journal.getUpload(), result.outcome());
+    count(journal.getUpload(), result.outcome().ordinal());
     // A duplicate that only moved a stamp (the same fact logged again later) is still counted as a
     // duplicate, but forwarded: otherwise the stores would keep whichever stamp came first, and
     // their "last updated" would depend on the order of the journal. A record sent again as it was
@@ -89,6 +93,7 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, R
             .setFresh(n[0])
             .setDuplicates(n[1])
             .setConflicts(n[2])
+            .setRefused(n[REFUSED])
             .build();
     final String key = "barrier/" + journal.getUpload() + "/" + partition;
     final EntityChange change =
@@ -96,18 +101,25 @@ final class MergeProcessor implements Processor<String, JournalRecord, String, R
     context.forward(record.withKey(key).withValue(ReplayTopology.Merged.changed(change)));
   }
 
-  private void count(final String upload, final EntityMerge.Outcome outcome) {
+  /** Counts one record of {@code upload} under {@code outcome}: an {@link EntityMerge.Outcome}'s ordinal, or {@link #REFUSED}. */
+  private void count(final String upload, final int outcome) {
     final long[] n = parse(counts.get(upload));
-    n[outcome.ordinal()]++;
-    counts.put(upload, n[0] + ":" + n[1] + ":" + n[2]);
+    n[outcome]++;
+    counts.put(upload, n[0] + ":" + n[1] + ":" + n[2] + ":" + n[REFUSED]);
   }
 
-  /** fresh:duplicates:conflicts, in the order of {@link EntityMerge.Outcome}. */
+  /**
+   * fresh:duplicates:conflicts:refused, the first three in the order of {@link
+   * EntityMerge.Outcome}; a count stored before refusals were counted has three.
+   */
   private static long[] parse(final String stored) {
-    if (stored == null) {
-      return new long[3];
+    final long[] n = new long[REFUSED + 1];
+    if (stored != null) {
+      final String[] parts = stored.split(":");
+      for (int i = 0; i < parts.length; i++) {
+        n[i] = Long.parseLong(parts[i]);
+      }
     }
-    final String[] parts = stored.split(":");
-    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    return n;
   }
 }

@@ -171,6 +171,13 @@ class ReplayTopologyTest {
     final List<EntityChange> states = entities.readValuesToList();
     assertThat(states).extracting(EntityChange::getKey).containsExactly("execution/e-1", "artifact/s3://bucket/other");
     assertThat(states.get(0).getFacts().get("type")).hasSize(1);
+
+    // and when: the upload's barrier passes
+    journal.pipeInput("edge-1", JournalRecords.of("edge-1", null, T0, "u1", BatchBarrier.newBuilder().setRecords(3).build()), T0);
+    // then: its marks count the refused record, so its receipt does not read as if nothing new came
+    final List<EntityChange> marks = entities.readValuesToList().stream().filter(c -> c.getKind().equals("barrier")).toList();
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getRefused()).sum()).isEqualTo(1);
+    assertThat(marks.stream().mapToLong(m -> m.getBarrier().getFresh()).sum()).isEqualTo(2);
   }
 
   @Test

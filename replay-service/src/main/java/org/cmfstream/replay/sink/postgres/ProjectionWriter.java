@@ -119,9 +119,9 @@ final class ProjectionWriter {
       case "barrier" -> {
         final BarrierMark b = c.getBarrier();
         batch(
-            "INSERT INTO barriers (upload, partition, partitions, site, records, fresh, duplicates, conflicts) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upload, partition) DO NOTHING",
-            b.getUpload(), b.getPartition(), b.getPartitions(), b.getSite(), b.getRecords(), b.getFresh(), b.getDuplicates(), b.getConflicts());
+            "INSERT INTO barriers (upload, partition, partitions, site, records, fresh, duplicates, conflicts, refused) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upload, partition) DO NOTHING",
+            b.getUpload(), b.getPartition(), b.getPartitions(), b.getSite(), b.getRecords(), b.getFresh(), b.getDuplicates(), b.getConflicts(), b.getRefused());
       }
       default -> throw new IllegalArgumentException("no projection for entities of kind " + c.getKind());
     }
