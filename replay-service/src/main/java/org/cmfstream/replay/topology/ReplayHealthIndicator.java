@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.cmfstream.replay.sink.EntitySink;
@@ -30,13 +31,21 @@ final class ReplayHealthIndicator implements HealthIndicator {
   private final Supplier<KafkaStreams.State> streams;
   private final List<EntitySink> sinks;
 
+  private final Supplier<Optional<String>> failure;
+
   @Inject
   ReplayHealthIndicator(final ReplayStreams streams, final List<EntitySink> sinks) {
-    this(streams::state, sinks);
+    this(streams::state, streams::failure, sinks);
   }
 
   ReplayHealthIndicator(final Supplier<KafkaStreams.State> streams, final List<EntitySink> sinks) {
+    this(streams, Optional::empty, sinks);
+  }
+
+  /** @param failure why the replay stopped for good, if it did */
+  ReplayHealthIndicator(final Supplier<KafkaStreams.State> streams, final Supplier<Optional<String>> failure, final List<EntitySink> sinks) {
     this.streams = streams;
+    this.failure = failure;
     this.sinks = List.copyOf(sinks);
   }
 
@@ -58,6 +67,7 @@ final class ReplayHealthIndicator implements HealthIndicator {
     final boolean up = running && all.stream().allMatch(EntitySink.WriterHealth::healthy);
     final Map<String, Object> details = new LinkedHashMap<>();
     details.put("state", state.name());
+    failure.get().ifPresent(reason -> details.put("reason", reason));
     details.put("sinks", writers);
     return Mono.just(HealthResult.builder("replay", up ? HealthStatus.UP : HealthStatus.DOWN).details(details).build());
   }

@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.cmfstream.journal.Topics;
 import org.cmfstream.service.kafka.KafkaSettings;
 import org.slf4j.Logger;
@@ -37,11 +37,19 @@ public class ReplayStreams {
   private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
+  /** Set once, by the stream thread that stopped the replay for good. */
+  private volatile String failure;
 
   public ReplayStreams(final KafkaSettings kafka, final ReplaySettings settings, final Admin admin) {
     EntityPartitionsCheck.check(admin, Topics.ENTITIES.name(), settings.entityPartitions(), DESCRIBE_TIMEOUT);
     streams = new KafkaStreams(ReplayTopology.build(settings.entityPartitions(), settings.pacing()), config(kafka, settings));
     streams.setUncaughtExceptionHandler(e -> {
+      // A record of a newer schema fails every thread that meets it: stop and say why, not loop.
+      if (JournalDecodingHandler.newerSchema(e).isPresent()) {
+        failure = "stopped at a journal record written under a schema this replay does not know (upgrade it): " + e.getMessage();
+        LOG.error("replay stopped: {}", failure, e);
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
       LOG.error("replay thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
@@ -65,8 +73,9 @@ public class ReplayStreams {
     }
     p.put(StreamsConfig.STATE_DIR_CONFIG, settings.state().toString());
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-    // Bytes that are no journal record at all go to the dead-letter topic; the replay goes on.
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // Bytes that are no journal record at all go to the dead-letter topic and the replay goes on;
+    // a record of a schema this version does not know stops it there.
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, JournalDecodingHandler.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.JOURNAL_DLQ.name());
     // A renamed processor must never silently rename its state.
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
@@ -77,6 +86,11 @@ public class ReplayStreams {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** Why the replay stopped for good, if it did. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
   }
 
   @PreDestroy

@@ -61,6 +61,20 @@ class ReplayHealthIndicatorTest {
         .hasEntrySatisfying("reason", reason -> assertThat((String) reason).contains("cannot decode the record at cmf.entities.v1-0 offset 0"));
   }
 
+  @Test
+  void shouldReportDownWithTheReasonOnceTheReplayStoppedForGood() {
+    // given: the replay stopped at a record of a schema it does not know
+    final ReplayHealthIndicator stopped =
+        new ReplayHealthIndicator(() -> KafkaStreams.State.ERROR, () -> java.util.Optional.of("stopped at a journal record written under a schema"), List.of(sink));
+
+    // when
+    final HealthResult health = Mono.from(stopped.getResult()).block();
+
+    // then
+    assertThat(health.getStatus()).isEqualTo(HealthStatus.DOWN);
+    assertThat(details(health)).containsEntry("state", "ERROR").containsEntry("reason", "stopped at a journal record written under a schema");
+  }
+
   private HealthResult health() {
     return Mono.from(indicator.getResult()).block();
   }
