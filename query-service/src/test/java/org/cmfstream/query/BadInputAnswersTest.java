@@ -80,6 +80,26 @@ class BadInputAnswersTest {
   }
 
   @Nested
+  class LineageCursors {
+
+    /** A forged offset (up to Integer.MAX_VALUE) lifted the node budget: the walk gathered every node within its depth. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {100_001, Integer.MAX_VALUE})
+    void shouldRefuseAnOffsetBeyondWhatAWalkAnswers(final int offset) {
+      // given: a cursor of the default walk (depth 5, 500 nodes); the cap is 20 x max_nodes' cap of 5,000
+      final String cursor = PageTokens.forQuery("lineage|artifact|abc|BOTH|5|500", "{\"o\":" + offset + "}");
+
+      // when
+      final HttpClientResponseException error = refused(HttpRequest.GET("/api/v1/lineage/artifacts/abc?cursor=" + cursor));
+
+      // then
+      assertThat(error.code()).isEqualTo(400);
+      assertThat(error.getResponse().getContentType().orElseThrow().toString()).isEqualTo("application/problem+json");
+      assertThat(error.getResponse().getBody(String.class).orElseThrow()).contains("\"detail\":\"cursor: not a cursor this API issued");
+    }
+  }
+
+  @Nested
   class PullsWhoseNamesAreNoStrings {
 
     /** A pipeline_name that was a number or a list pulled the dump of every pipeline. */

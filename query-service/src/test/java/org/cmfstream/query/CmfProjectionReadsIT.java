@@ -14,7 +14,6 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.cmfstream.deploy.stack.StackEndpoints;
 import org.cmfstream.testing.ProjectionSchema;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
@@ -69,8 +67,7 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
 
   @BeforeAll
   void writeProjectionRows() throws SQLException {
-    final StackEndpoints stack = SharedLocalStack.endpoints();
-    try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword())) {
+    try (Connection c = ProjectionSchema.connect()) {
       run(c, "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated, synced) VALUES (?, '{}', 100, ?, 100, 1000)",
           pipeline, pipelineId);
       run(c, "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated, synced) VALUES (?, ?, '{}', 100, 100, ?, 100, 1000)",
@@ -136,6 +133,22 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
     assertThat(models.path("items").get(0).path("artifact_properties").toString()).contains("{\"name\":\"accuracy\",\"value\":\"NaN\"}");
     assertThat(pipelines).extracting(JsonNode::asText).contains(pipeline);
     assertThat(types).extracting(JsonNode::asText).contains("Dataset", "Model").doesNotContain("Environment");
+  }
+
+  /** The real server's filter searches the properties, Execution_uuid among them; here the uuids are a column of their own. */
+  @Test
+  void shouldFindAnExecutionOfAStageByPartOfItsUuid() throws Exception {
+    // given
+    final String part = train.substring(9, 18);
+
+    // when
+    final JsonNode page = STRICT.readTree(get("/api/executions-by-stage/" + pipeline + "?stage_name=" + pipeline + "/Train&filter_value=" + part));
+    final JsonNode other = STRICT.readTree(get("/api/executions-by-stage/" + pipeline + "?stage_name=" + pipeline + "/Prepare&filter_value=" + part));
+
+    // then
+    assertThat(page.path("total_items").asInt()).isEqualTo(1);
+    assertThat(page.path("items").get(0).path("execution_properties").toString()).contains(train);
+    assertThat(other.path("total_items").asInt()).isZero();
   }
 
   @Test

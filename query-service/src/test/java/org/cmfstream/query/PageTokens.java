@@ -11,7 +11,12 @@ final class PageTokens {
   private PageTokens() {}
 
   static String forQuery(final String query) {
-    final String json = "{\"q\":\"" + Integer.toHexString(query.hashCode()) + "\",\"p\":{\"t\":1,\"k\":\"x\"}}";
+    return forQuery(query, "{\"t\":1,\"k\":\"x\"}");
+  }
+
+  /** A token of {@code query} holding {@code position}, JSON text as given (a forged one, say). */
+  static String forQuery(final String query, final String position) {
+    final String json = "{\"q\":\"" + Integer.toHexString(query.hashCode()) + "\",\"p\":" + position + "}";
     return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -3,6 +3,7 @@
 package org.cmfstream.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.micronaut.core.type.Argument;
@@ -21,6 +22,8 @@ import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.cmfstream.query.store.ProjectionStore;
+import org.cmfstream.query.store.StoreRefusedValue;
 import org.cmfstream.testing.ProjectionSchema;
 import org.cmfstream.testing.ServiceProperties;
 import org.cmfstream.testing.SharedLocalStack;
@@ -48,6 +51,9 @@ class QueryApiIT implements TestPropertyProvider {
 
   @Inject
   DataSource dataSource;
+
+  @Inject
+  ProjectionStore store;
 
   @Override
   public Map<String, String> getProperties() {
@@ -137,6 +143,46 @@ class QueryApiIT implements TestPropertyProvider {
 
     assertThat(firstPage).startsWith("{\"items\":[");
     assertThat(error.code()).isEqualTo(400);
+  }
+
+  /** PostgreSQL text cannot hold a NUL: a forged key with one (base64 hides it from the NUL filter) gave a 500 carrying the SQL. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"/api/v1/executions, executions|null|null|[]|-created, '{\"t\":1,\"k\":\"\\u0000\"}'",
+      "/api/v1/conflicts, conflicts, '{\"k\":\"a\\u0000\"}'"})
+  void shouldRefuseAForgedTokenWhoseKeyHoldsANulAsABadToken(final String route, final String query, final String position) {
+    // given
+    final String token = PageTokens.forQuery(query, position);
+
+    // when
+    final HttpClientResponseException error = catchThrowableOfType(HttpClientResponseException.class,
+        () -> client.toBlocking().exchange(HttpRequest.GET(UriBuilder.of(route).queryParam("page_token", token).build()), String.class));
+
+    // then
+    assertThat(error.code()).isEqualTo(400);
+    assertThat(error.getResponse().getContentType().orElseThrow().toString()).isEqualTo("application/problem+json");
+    assertThat(error.getResponse().getBody(MAP).orElseThrow().get("detail").toString()).isEqualTo("page_token: not a token this API issued");
+  }
+
+  /** A value PostgreSQL refuses (SQLSTATE class 22) came from the request: a 400, not an IllegalStateException (a 500 carrying the SQL). */
+  @Test
+  void shouldTellAValueThatPostgresqlRefusesFromADefect() {
+    // when / then
+    assertThatThrownBy(() -> store.query("SELECT ?::text", rs -> rs.getString(1), "a\u0000b"))
+        .isInstanceOf(StoreRefusedValue.class).hasMessageNotContaining("SELECT");
+  }
+
+  /** A pipeline read whole (mlmd_pull, the lineage views) ran its queries on separate connections, each seeing the projection at its own time. */
+  @Test
+  void shouldRunTheQueriesOfASnapshotInOneReadOnlyRepeatableReadTransaction() {
+    // when
+    final List<List<String>> seen = store.inSnapshot(s -> List.of(
+        s.query("SELECT pg_backend_pid()::text, now()::text, current_setting('transaction_isolation'), current_setting('transaction_read_only')",
+            rs -> List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).get(0),
+        s.query("SELECT pg_backend_pid()::text, now()::text", rs -> List.of(rs.getString(1), rs.getString(2))).get(0)));
+
+    // then: one connection, one transaction (now() is when it began), read-only and repeatable read
+    assertThat(seen.get(1)).containsExactly(seen.get(0).get(0), seen.get(0).get(1));
+    assertThat(seen.get(0).subList(2, 4)).containsExactly("repeatable read", "on");
   }
 
   @ParameterizedTest(name = "{0}")

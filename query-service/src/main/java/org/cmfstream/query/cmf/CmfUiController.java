@@ -44,9 +44,15 @@ import org.cmfstream.query.web.Responses;
 @Tag(name = "cmf")
 final class CmfUiController {
 
-  /** Everything a UI filter matches on: the id, the properties as JSON text, and the creation date in the renderings the real server uses. */
+  /**
+   * Everything a UI filter matches on: the id, the properties as JSON text, and the creation date in
+   * the renderings the real server uses. The real server's properties hold {@code Execution_uuid}
+   * (every uuid, comma-joined, as {@code Execution.joinedUuids}); here it is the {@code uuids}
+   * column, so it is added, or a filter by (part of) a uuid would never match.
+   */
   private static final String EXECUTION_FILTER_TEXT =
-      "concat_ws(' ', e.id::text, e.properties::text, e.custom_properties::text, " + dates("e.created") + ")";
+      "concat_ws(' ', e.id::text, CASE WHEN cardinality(e.uuids) = 0 THEN e.uuid ELSE array_to_string(e.uuids, ',') END, "
+          + "e.properties::text, e.custom_properties::text, " + dates("e.created") + ")";
 
   private static final String ARTIFACT_FILTER_TEXT =
       "concat_ws(' ', a.id::text, array_to_string(a.names, ' '), " + dates("a.created") + ", a.properties::text, a.custom_properties::text, a.sets::text)";

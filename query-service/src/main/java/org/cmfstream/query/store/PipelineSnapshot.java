@@ -52,7 +52,10 @@ public final class PipelineSnapshot {
     final Set<String> seen = new java.util.HashSet<>();
     final List<Event> sorted = new ArrayList<>(events);
     // Inputs before outputs, then in the order the artifacts were created: the order MLMD keeps.
-    sorted.sort(Comparator.comparing(Event::output).thenComparing(e -> createdOf(e.artifactUri())).thenComparing(Event::artifactUri));
+    // Then, so that one artifact's events from several executions (and the tangled-tree layers
+    // built from them) come in the same order on every read, by execution, oldest first.
+    sorted.sort(Comparator.comparing(Event::output).thenComparing(e -> createdOf(e.artifactUri())).thenComparing(Event::artifactUri)
+        .thenComparing(e -> executionCreatedOf(e.executionUuid())).thenComparing(Event::executionUuid).thenComparing(Event::direction));
     for (final Event event : sorted) {
       final Execution execution = executionByUuid.get(event.executionUuid());
       if (execution == null || !seen.add(execution.uuid() + '\u001f' + event.artifactUri() + '\u001f' + event.direction())) {
@@ -64,10 +67,19 @@ public final class PipelineSnapshot {
     }
   }
 
-  /** Reads a pipeline, or nothing when there is no pipeline of that name. */
+  /**
+   * Reads a pipeline, or nothing when there is no pipeline of that name. Its five queries see one
+   * snapshot: run apart, a batch the sink committed between them could leave events of executions
+   * that were read before they existed, or artifacts without the events that name them.
+   */
   public static Optional<PipelineSnapshot> read(final ProjectionStore store, final String name) {
-    return store.pipeline(name)
-        .map(p -> new PipelineSnapshot(p, store.stages(name), store.executionRows(name), store.events(name), store.artifacts(name)));
+    return store.inSnapshot(s -> s.pipeline(name)
+        .map(p -> new PipelineSnapshot(p, s.stages(name), s.executionRows(name), s.events(name), s.artifacts(name))));
+  }
+
+  private long executionCreatedOf(final String uuid) {
+    final Execution e = executionByUuid.get(uuid);
+    return e == null || e.created() == null ? Long.MAX_VALUE : e.created();
   }
 
   private long createdOf(final String uri) {

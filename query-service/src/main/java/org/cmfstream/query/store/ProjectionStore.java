@@ -2,12 +2,14 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.query.store;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.cmfstream.query.store.Models.Artifact;
 import org.cmfstream.query.store.Models.Conflict;
@@ -33,6 +35,9 @@ public final class ProjectionStore {
   public static final String ARTIFACT_COLUMNS =
       "a.uri, a.id, a.type, a.names, a.properties, a.custom_properties, a.sets, a.created, a.first_seen, a.updated";
 
+  /** Events in one order on every read: the table's key. */
+  private static final String EVENT_ORDER = "ORDER BY ev.execution_uuid, ev.artifact_uri, ev.direction";
+
   /** Maps one row of a result. */
   @FunctionalInterface
   public interface RowMapper<T> {
@@ -41,8 +46,22 @@ public final class ProjectionStore {
 
   private final Jdbc jdbc;
 
+  @Inject
   public ProjectionStore(final DataSource dataSource) {
-    this.jdbc = new Jdbc(dataSource);
+    this(new Jdbc(dataSource));
+  }
+
+  private ProjectionStore(final Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Runs {@code reads} on a store whose queries all see one snapshot of the projection (one
+   * read-only REPEATABLE READ transaction): for a read of several queries that must agree, such
+   * as a pipeline's executions and their events while the sink writes more of both.
+   */
+  public <T> T inSnapshot(final Function<ProjectionStore, T> reads) {
+    return jdbc.inSnapshot(j -> reads.apply(new ProjectionStore(j)));
   }
 
   public <T> List<T> query(final String sql, final RowMapper<T> mapper, final Object... parameters) {
@@ -81,23 +100,27 @@ public final class ProjectionStore {
     return executionRows(List.of(uuid)).stream().findFirst();
   }
 
-  /** The events of a pipeline's executions. */
+  /**
+   * The events of a pipeline's executions, in the order of the table's key: without an order,
+   * PostgreSQL returns them as the plan finds them, and what is built from them (lineage layers,
+   * producer lists) could change between two reads of the same data.
+   */
   public List<Event> events(final String pipeline) {
     return jdbc.query(
         "SELECT ev.execution_uuid, ev.artifact_uri, ev.direction, ev.first_seen FROM events ev "
-            + "JOIN executions e ON e.uuid = ev.execution_uuid WHERE e.pipeline = ?",
+            + "JOIN executions e ON e.uuid = ev.execution_uuid WHERE e.pipeline = ? " + EVENT_ORDER,
         ProjectionStore::event, pipeline);
   }
 
   public List<Event> eventsOfExecutions(final Collection<String> uuids) {
     return jdbc.query(
-        "SELECT ev.execution_uuid, ev.artifact_uri, ev.direction, ev.first_seen FROM events ev WHERE ev.execution_uuid = ANY(?)",
+        "SELECT ev.execution_uuid, ev.artifact_uri, ev.direction, ev.first_seen FROM events ev WHERE ev.execution_uuid = ANY(?) " + EVENT_ORDER,
         ProjectionStore::event, (Object) uuids.toArray(String[]::new));
   }
 
   public List<Event> eventsOfArtifacts(final Collection<String> uris) {
     return jdbc.query(
-        "SELECT ev.execution_uuid, ev.artifact_uri, ev.direction, ev.first_seen FROM events ev WHERE ev.artifact_uri = ANY(?)",
+        "SELECT ev.execution_uuid, ev.artifact_uri, ev.direction, ev.first_seen FROM events ev WHERE ev.artifact_uri = ANY(?) " + EVENT_ORDER,
         ProjectionStore::event, (Object) uris.toArray(String[]::new));
   }
 

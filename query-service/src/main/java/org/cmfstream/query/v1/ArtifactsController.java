@@ -96,15 +96,20 @@ final class ArtifactsController {
     events.forEach(e -> uuids.add(e.executionUuid()));
     final java.util.Map<String, Execution> executions = new java.util.HashMap<>();
     store.executionRows(uuids).forEach(e -> executions.put(e.uuid(), e));
-    final List<ExecutionRef> producers = new ArrayList<>();
-    final List<ExecutionRef> consumers = new ArrayList<>();
+    // A reused execution is one row per uuid, each with the artifact's event: it is listed once,
+    // under the uuid of its representative row, as the cmf routes show it.
+    final Set<ExecutionRef> producers = new java.util.LinkedHashSet<>();
+    final Set<ExecutionRef> consumers = new java.util.LinkedHashSet<>();
     for (final Event e : events) {
       final Execution x = executions.get(e.executionUuid());
-      final ExecutionRef ref = new ExecutionRef(e.executionUuid(), x == null ? null : x.pipeline(), x == null ? null : x.stage(), e.direction());
+      final String uuid = x == null || x.uuids().isEmpty() ? e.executionUuid() : x.uuids().get(0);
+      final ExecutionRef ref = new ExecutionRef(uuid, x == null ? null : x.pipeline(), x == null ? null : x.stage(), e.direction());
       (e.output() ? producers : consumers).add(ref);
     }
-    producers.sort(java.util.Comparator.comparing(ExecutionRef::uuid));
-    consumers.sort(java.util.Comparator.comparing(ExecutionRef::uuid));
-    return HttpResponse.ok(new ArtifactDetail(ArtifactView.of(artifact.get()), producers, consumers));
+    return HttpResponse.ok(new ArtifactDetail(ArtifactView.of(artifact.get()), sorted(producers), sorted(consumers)));
+  }
+
+  private static List<ExecutionRef> sorted(final Set<ExecutionRef> refs) {
+    return refs.stream().sorted(java.util.Comparator.comparing(ExecutionRef::uuid).thenComparing(ExecutionRef::direction)).toList();
   }
 }

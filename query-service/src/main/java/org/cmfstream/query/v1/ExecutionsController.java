@@ -63,7 +63,9 @@ final class ExecutionsController {
     final List<String> properties = property == null ? List.of() : property;
     final String fingerprint = "executions|" + pipeline + '|' + stage + '|' + properties + '|' + order;
     final boolean descending = order.startsWith("-");
-    final StringBuilder sql = new StringBuilder("SELECT " + ProjectionStore.EXECUTION_COLUMNS + " FROM executions e WHERE true");
+    // One row per execution, as on the cmf routes: a reused execution's other uuids share the row of its first.
+    final StringBuilder sql = new StringBuilder("SELECT " + ProjectionStore.EXECUTION_COLUMNS + " FROM executions e WHERE "
+        + "(cardinality(e.uuids) = 0 OR e.uuid = e.uuids[1])");
     final List<Object> params = new ArrayList<>();
     if (pipeline != null) {
       sql.append(" AND e.pipeline = ?");
@@ -87,7 +89,9 @@ final class ExecutionsController {
     if (execution.isEmpty()) {
       return Responses.problem(404, "not-found", "no execution has uuid " + uuid);
     }
-    final Execution e = execution.get();
+    // A reused execution is shown as its representative row, whichever of its uuids was asked for.
+    final Execution found = execution.get();
+    final Execution e = found.representative() ? found : store.execution(found.uuids().get(0)).orElse(found);
     final List<String> uuids = e.uuids().isEmpty() ? List.of(e.uuid()) : e.uuids();
     final List<Event> events = store.eventsOfExecutions(uuids);
     final Set<String> uris = new TreeSet<>();
@@ -97,20 +101,33 @@ final class ExecutionsController {
     final Set<String> inputs = new TreeSet<>();
     final Set<String> outputs = new TreeSet<>();
     events.forEach(ev -> (ev.output() ? outputs : inputs).add(ev.artifactUri()));
-    final List<MetricView> metrics = new ArrayList<>();
-    for (final String u : uuids) {
-      store.metrics(u).forEach(m -> metrics.add(new MetricView(m.name(), m.step(), m.value())));
-    }
-    return HttpResponse.ok(new ExecutionDetail(ExecutionView.of(e), refs(inputs, artifacts), refs(outputs, artifacts), metrics));
+    return HttpResponse.ok(new ExecutionDetail(ExecutionView.of(e), refs(inputs, artifacts), refs(outputs, artifacts), metrics(uuids)));
   }
 
-  @Operation(summary = "the metric points of an execution")
+  @Operation(summary = "the metric points of an execution (any of its uuids)")
   @Get("/{uuid}/metrics")
   HttpResponse<?> metrics(@PathVariable final String uuid) {
-    if (store.execution(uuid).isEmpty()) {
+    final var execution = store.execution(uuid);
+    if (execution.isEmpty()) {
       return Responses.problem(404, "not-found", "no execution has uuid " + uuid);
     }
-    return HttpResponse.ok(store.metrics(uuid).stream().map(m -> new MetricView(m.name(), m.step(), m.value())).toList());
+    final Execution e = execution.get();
+    return HttpResponse.ok(metrics(e.uuids().isEmpty() ? List.of(e.uuid()) : e.uuids()));
+  }
+
+  /**
+   * The metric points of an execution logged under {@code uuids}, each (name, step) once, by name
+   * and step: a reused execution's point may be stored under each of its uuids, and listed per
+   * uuid it appeared as many times. Where they differ, the first uuid's value is the one shown.
+   */
+  private List<MetricView> metrics(final List<String> uuids) {
+    final Map<String, MetricView> byPoint = new java.util.LinkedHashMap<>();
+    for (final String u : uuids) {
+      store.metrics(u).forEach(m -> byPoint.putIfAbsent(m.name() + '\u001f' + m.step(), new MetricView(m.name(), m.step(), m.value())));
+    }
+    final List<MetricView> metrics = new ArrayList<>(byPoint.values());
+    metrics.sort(java.util.Comparator.comparing(MetricView::name).thenComparingLong(MetricView::step));
+    return metrics;
   }
 
   private static List<ArtifactRef> refs(final Set<String> uris, final Map<String, Artifact> artifacts) {

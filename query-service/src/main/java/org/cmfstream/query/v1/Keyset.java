@@ -28,7 +28,12 @@ record Keyset(String alias, String key, boolean descending, String query) {
       if (!after.path("t").canConvertToLong() || !after.path("k").isTextual()) {
         throw new InvalidParameter("page_token", "not a token this API issued");
       }
+      // The first bound is implied by the condition after it, but only it can start the index
+      // scan at the token's row: an OR is no index condition, so without it PostgreSQL read every
+      // row before the page, and the pages got slower the deeper they went.
+      sql.append(" AND ").append(t).append(descending ? " <= ?" : " >= ?");
       sql.append(" AND (").append(t).append(descending ? " < ?" : " > ?").append(" OR (").append(t).append(" = ? AND ").append(k).append(" > ?))");
+      params.add(after.get("t").asLong());
       params.add(after.get("t").asLong());
       params.add(after.get("t").asLong());
       params.add(after.get("k").asText());

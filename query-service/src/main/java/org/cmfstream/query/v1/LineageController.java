@@ -33,6 +33,14 @@ import org.cmfstream.query.web.Responses;
 @Tag(name = "v1")
 final class LineageController {
 
+  /**
+   * How many of the largest pages a cursor may skip. A page at offset {@code o} walks {@code o}
+   * nodes more than its budget, so an offset a client can forge must be capped as the budget is:
+   * a cursor up to {@code Integer.MAX_VALUE} let one request walk, hold and send to Neo4j as the
+   * visited list every node within its depth.
+   */
+  static final int CURSOR_PAGES = 20;
+
   private final LineageService lineage;
   private final QuerySettings settings;
 
@@ -81,6 +89,10 @@ final class LineageController {
         throw new InvalidParameter("cursor", "not a cursor this API issued");
       }
       offset = position.get("o").asInt();
+      final long cap = (long) CURSOR_PAGES * settings.getMaxLineageNodes();
+      if (offset > cap) {
+        throw new InvalidParameter("cursor", "not a cursor this API issued: a walk answers at most " + cap + " nodes, a page at a time");
+      }
     }
     final Optional<Walk> found =
         lineage.walk(kind, key, d, new Bounds(levels, offset, budget, settings.getLineageTimeout(), settings.getLineageOnePassNodes()));

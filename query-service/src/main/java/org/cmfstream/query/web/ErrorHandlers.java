@@ -12,11 +12,13 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import org.cmfstream.query.store.StoreRefusedValue;
 import org.cmfstream.query.store.StoreUnavailable;
 
 /**
  * Turns the read side's expected failures into answers: 400 for a bad parameter (ours, or one the
- * framework could not convert, such as {@code page_size=abc}), 503 for a store that is down.
+ * framework could not convert, such as {@code page_size=abc}) or a value the store refused, 503
+ * for a store that is down.
  */
 public final class ErrorHandlers {
 
@@ -49,6 +51,24 @@ public final class ErrorHandlers {
       // The name the client sent (@QueryValue("page_size")), not the Java parameter's.
       final String name = e.getArgument().getAnnotationMetadata().stringValue(QueryValue.class).orElse(e.getArgument().getName());
       return Responses.problem(400, "invalid-parameter", name + ": cannot be read as " + e.getArgument().getType().getSimpleName() + ": '" + shown + "'");
+    }
+  }
+
+  /**
+   * A value PostgreSQL refused (a data exception) came from the request: a 400 in the route's own
+   * shape, problem+json on the v1 API and {@code {"detail": ...}} on the cmf routes, never a 500
+   * carrying the SQL.
+   */
+  @Singleton
+  @Produces
+  @Requires(classes = {StoreRefusedValue.class, ExceptionHandler.class})
+  static final class StoreRefusedValueHandler implements ExceptionHandler<StoreRefusedValue, HttpResponse<?>> {
+    @Override
+    public HttpResponse<?> handle(final HttpRequest request, final StoreRefusedValue e) {
+      if (request.getPath().startsWith("/api/v1/")) {
+        return Responses.problem(400, "invalid-parameter", e.getMessage());
+      }
+      return Responses.cmfDetail(400, e.getMessage());
     }
   }
 
