@@ -42,9 +42,18 @@ public record EntityState(
   /** A value and the stamp of the write that gave it. */
   public record Stamped(Object value, Stamp stamp) {
 
-    /** The later of two writes; never a tie, since stamps of different writes differ. */
+    /**
+     * The later of two writes. Equal stamps mean one write, or two whose values have one
+     * canonical text ({@code 1} and {@code 1.0} hash alike, so two records differing only so have
+     * the same stamp): of those the {@linkplain #representative representative} value is kept, so
+     * the stores hold the same form whichever arrived first.
+     */
     static Stamped later(final Stamped a, final Stamped b) {
-      return a.stamp.compareTo(b.stamp) >= 0 ? a : b;
+      final int order = a.stamp.compareTo(b.stamp);
+      if (order != 0) {
+        return order > 0 ? a : b;
+      }
+      return representative(a.value, b.value) == a.value ? a : b;
     }
 
     @Override

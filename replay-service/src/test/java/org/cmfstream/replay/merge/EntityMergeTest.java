@@ -74,6 +74,23 @@ class EntityMergeTest {
       assertThat(mergeAll(List.of(a, b)).state()).isEqualTo(mergeAll(List.of(b, a)).state());
     }
 
+    /**
+     * One write logged twice, its number once as 1 and once as 1.0: one canonical text, so one hash
+     * and one stamp. The first to arrive was kept, so the stores showed either form.
+     */
+    @Test
+    void shouldKeepOneFormOfAValueWrittenTwiceUnderOneStampWhicheverArrivesFirst() {
+      // given
+      final JournalRecord asLong = record("edge-1", 3, 100, artifact(URI, "Dataset", "d", Map.of(), Map.of("epochs", 1L)));
+      final JournalRecord asDouble = record("edge-1", 3, 100, artifact(URI, "Dataset", "d", Map.of(), Map.of("epochs", 1.0)));
+      // when
+      final Object longFirst = mergeAll(List.of(asLong, asDouble)).state().properties().get("custom.epochs").value();
+      final Object doubleFirst = mergeAll(List.of(asDouble, asLong)).state().properties().get("custom.epochs").value();
+      // then
+      assertThat(asLong.getContentHash()).isEqualTo(asDouble.getContentHash());
+      assertThat(longFirst).isEqualTo(doubleFirst);
+    }
+
     @Test
     void shouldTreatGitEndCommitAsMutableAndTheCommandAsImmutable() {
       final JournalRecord started = record("s", 1, 100, execution("e1", Map.of("Execution", "train.py", "Git_End_Commit", ""), Map.of()));
