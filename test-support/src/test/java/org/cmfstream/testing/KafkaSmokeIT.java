@@ -38,8 +38,26 @@ class KafkaSmokeIT {
         assertThat(described.get(spec.name()).partitions()).hasSize(spec.partitions());
       }
       final var entities = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.ENTITIES.name());
-      assertThat(admin.describeConfigs(List.of(entities)).all().get(10, TimeUnit.SECONDS).get(entities).get("cleanup.policy").value())
-          .isEqualTo("compact");
+      final var config = admin.describeConfigs(List.of(entities)).all().get(10, TimeUnit.SECONDS).get(entities);
+      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(config.get("min.compaction.lag.ms").value()).isEqualTo(Topics.ENTITIES.configs().get("min.compaction.lag.ms"));
+    }
+  }
+
+  /** A topic an earlier version created keeps its settings unless the start sets them again. */
+  @Test
+  void shouldSetTheIntendedConfigsOnATopicThatAlreadyExists(final StackEndpoints stack) throws Exception {
+    // given: a topic created without the compaction lag it is meant to have
+    final String name = UniqueNames.of("smoke-configs");
+    final var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+
+      // when
+      org.cmfstream.deploy.stack.JournalTopics.ensure(admin, List.of(new TopicSpec(name, 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "86400000"))));
+
+      // then
+      assertThat(admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource).get("min.compaction.lag.ms").value()).isEqualTo("86400000");
     }
   }
 

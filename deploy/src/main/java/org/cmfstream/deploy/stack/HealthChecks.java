@@ -12,12 +12,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.cmfstream.journal.TopicSpec;
@@ -55,27 +55,9 @@ final class HealthChecks {
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
     try (Admin admin = Admin.create(props)) {
       await("Kafka", broker, () -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
-      createTopics(admin, Topics.all());
+      JournalTopics.ensure(admin, Topics.all());
       final Set<String> names = Set.copyOf(Topics.all().stream().map(TopicSpec::name).toList());
       await("Kafka topic leaders", broker, () -> allPartitionsLed(admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values()));
-    }
-  }
-
-  /** Creates the topics that do not exist yet, with their intended partitions and configs. */
-  static void createTopics(final Admin admin, final List<TopicSpec> topics) {
-    try {
-      final Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-      final List<NewTopic> missing =
-          topics.stream()
-              .filter(t -> !existing.contains(t.name()))
-              .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()))
-              .toList();
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create the journal topics", e);
     }
   }
 
