@@ -31,8 +31,9 @@ public record SiteWatermark(long completeThrough, List<long[]> ranges) {
   /** The most ranges kept: about 40 KB of state and of the published change. */
   public static final int MAX_RANGES = 1_000;
 
+  /** Keeps the lowest {@link #MAX_RANGES} of {@code ranges}, also of a state stored before the bound. */
   public SiteWatermark {
-    ranges = List.copyOf(ranges);
+    ranges = List.copyOf(ranges.size() > MAX_RANGES ? ranges.subList(0, MAX_RANGES) : ranges);
   }
 
   /** This watermark with record {@code seq} seen; the same watermark if it had been. */
@@ -68,7 +69,7 @@ public record SiteWatermark(long completeThrough, List<long[]> ranges) {
     while (!merged.isEmpty() && merged.get(0)[0] - 1 <= complete) {
       complete = Math.max(complete, merged.remove(0)[1]);
     }
-    return new SiteWatermark(complete, merged.size() > MAX_RANGES ? merged.subList(0, MAX_RANGES) : merged);
+    return new SiteWatermark(complete, merged);
   }
 
   /** The missing runs above {@code completeThrough}, as {@code [from, to]}. */

@@ -66,6 +66,21 @@ class SiteWatermarkTest {
     assertThat(w.with(2 * SiteWatermark.MAX_RANGES + 2).rangesText()).isEqualTo((2 * SiteWatermark.MAX_RANGES + 2) + "-" + (2 * SiteWatermark.MAX_RANGES + 2));
   }
 
+  /** A state stored before the bound, over it, is bounded when it is read, so its next publish fits in a record. */
+  @Test
+  void shouldBoundAStateStoredBeforeTheBound() {
+    // given
+    final StringBuilder stored = new StringBuilder();
+    for (long seq = 2; seq <= 3_000; seq += 2) {
+      stored.append(stored.length() == 0 ? "" : ",").append(seq).append('-').append(seq);
+    }
+    // when
+    final SiteWatermark w = SiteWatermark.parse(0, stored.toString());
+    // then
+    assertThat(w.ranges()).hasSize(SiteWatermark.MAX_RANGES);
+    assertThat(w.gaps()).hasSize(SiteWatermark.MAX_RANGES);
+  }
+
   /** Ranges were merged by "end + 1 < start", which wraps at the largest number a site may send. */
   @Test
   void shouldTakeTheLargestSequenceNumberAgainAndNextToOthers() {
