@@ -52,10 +52,15 @@ class V1ApiReadsIT implements TestPropertyProvider {
   private final String train = pipeline + "/Train";
   /** The paged stage's executions, by uuid, with the time each was first seen. */
   private final Map<String, Long> ties = Map.of(uuid(), 100L, uuid(), 100L, uuid(), 100L, uuid(), 200L, uuid(), 200L);
-  /** The reused execution's uuids, in the order it logged them: its representative row is the first's. */
-  private final List<String> reused = List.of(uuid(), uuid(), uuid());
+  /**
+   * The reused execution's uuids, sorted as the sink writes them (the merge keeps them in a sorted
+   * set): its representative row is the first's.
+   */
+  private final List<String> reused = java.util.stream.Stream.of(uuid(), uuid(), uuid()).sorted().toList();
   private final String dataset = md5();
   private final String model = md5();
+  private final String orphan = pipeline + "/Orphan";
+  private final List<String> orphaned = java.util.stream.Stream.of(uuid(), uuid(), uuid()).sorted().toList();
 
   @Override
   public Map<String, String> getProperties() {
@@ -75,6 +80,11 @@ class V1ApiReadsIT implements TestPropertyProvider {
         run(c, "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, 'INPUT', 300), (?, ?, 'OUTPUT', 300)",
             uuid, dataset, uuid, model);
         run(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 1, 0.5, 300)", uuid);
+      }
+      // A reused execution whose first uuid's row is not written (yet): its other rows stand for it.
+      final long orphanId = id();
+      for (final String uuid : orphaned.subList(1, orphaned.size())) {
+        execution(c, uuid, orphan, orphaned.toArray(String[]::new), 400L, orphanId);
       }
       // A point of the execution kept under one of its uuids only.
       run(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 2, 0.25, 300)", reused.get(0));
@@ -118,6 +128,16 @@ class V1ApiReadsIT implements TestPropertyProvider {
     assertThat(page.path("items")).hasSize(1);
     assertThat(page.path("items").get(0).path("uuid").asText()).isEqualTo(reused.get(0));
     assertThat(page.path("items").get(0).path("uuids")).extracting(JsonNode::asText).containsExactlyElementsOf(reused);
+  }
+
+  /** The representative row is another entity's, perhaps on another partition: it may come later, or never. */
+  @Test
+  void shouldListAReusedExecutionWhoseFirstUuidsRowIsMissingUnderItsOtherRows() throws Exception {
+    // when
+    final JsonNode page = read("/api/v1/executions?pipeline=" + pipeline + "&stage=" + orphan);
+
+    // then
+    assertThat(page.path("items")).extracting(e -> e.path("uuid").asText()).containsExactlyInAnyOrderElementsOf(orphaned.subList(1, orphaned.size()));
   }
 
   @Test

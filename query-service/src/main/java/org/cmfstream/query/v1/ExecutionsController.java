@@ -63,9 +63,11 @@ final class ExecutionsController {
     final List<String> properties = property == null ? List.of() : property;
     final String fingerprint = "executions|" + pipeline + '|' + stage + '|' + properties + '|' + order;
     final boolean descending = order.startsWith("-");
-    // One row per execution, as on the cmf routes: a reused execution's other uuids share the row of its first.
+    // One row per execution, as on the cmf routes: a reused execution's other uuids share the row of
+    // its first. Until that row is written (another partition, another sink writer), or if a site
+    // never sends it, the others stand for the execution rather than hide it.
     final StringBuilder sql = new StringBuilder("SELECT " + ProjectionStore.EXECUTION_COLUMNS + " FROM executions e WHERE "
-        + "(cardinality(e.uuids) = 0 OR e.uuid = e.uuids[1])");
+        + "(cardinality(e.uuids) = 0 OR e.uuid = e.uuids[1] OR NOT EXISTS (SELECT 1 FROM executions r WHERE r.uuid = e.uuids[1]))");
     final List<Object> params = new ArrayList<>();
     if (pipeline != null) {
       sql.append(" AND e.pipeline = ?");

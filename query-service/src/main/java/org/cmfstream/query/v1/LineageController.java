@@ -89,9 +89,8 @@ final class LineageController {
         throw new InvalidParameter("cursor", "not a cursor this API issued");
       }
       offset = position.get("o").asInt();
-      final long cap = (long) CURSOR_PAGES * settings.getMaxLineageNodes();
-      if (offset > cap) {
-        throw new InvalidParameter("cursor", "not a cursor this API issued: a walk answers at most " + cap + " nodes, a page at a time");
+      if (offset > cursorReach()) {
+        throw new InvalidParameter("cursor", "not a cursor this API issued: a walk answers at most " + cursorReach() + " nodes, a page at a time");
       }
     }
     final Optional<Walk> found =
@@ -100,9 +99,16 @@ final class LineageController {
       return Responses.problem(404, "not-found", "the lineage graph has no " + kind + " " + key);
     }
     final Walk walk = found.get();
-    final String next = walk.truncated() ? PageToken.encode(query, PageToken.position().put("o", offset + walk.nodes().size())) : null;
+    // No cursor past the reach: it would only be refused (the answer still says truncated).
+    final long nextOffset = (long) offset + walk.nodes().size();
+    final String next = walk.truncated() && nextOffset <= cursorReach() ? PageToken.encode(query, PageToken.position().put("o", (int) nextOffset)) : null;
     return HttpResponse.ok(new Lineage(kind + ":" + key, d.name().toLowerCase(Locale.ROOT), levels, walk.nodes(), walk.edges(), walk.truncated(),
         walk.nodes().isEmpty() && !walk.timedOut() ? null : next));
+  }
+
+  /** The furthest offset a cursor may carry ({@link #CURSOR_PAGES} of the largest pages). */
+  private long cursorReach() {
+    return (long) CURSOR_PAGES * settings.getMaxLineageNodes();
   }
 
   private static Direction direction(final String direction) {
