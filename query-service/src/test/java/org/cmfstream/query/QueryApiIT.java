@@ -171,6 +171,18 @@ class QueryApiIT implements TestPropertyProvider {
         .isInstanceOf(StoreRefusedValue.class).hasMessageNotContaining("SELECT");
   }
 
+  /** A query that ran for minutes held one of the pool's eight connections all that time. */
+  @Test
+  void shouldCancelAQueryThatRunsLongerThanTheStatementTimeoutAndAnswerUnavailable() {
+    // given: the service's timeout, and a transaction that lowers it to 50 ms
+    assertThat(store.query("SELECT current_setting('statement_timeout')", rs -> rs.getString(1))).containsExactly("1min");
+    // when / then
+    assertThatThrownBy(() -> store.inSnapshot(s -> {
+      s.query("SELECT set_config('statement_timeout', '50', true)", rs -> rs.getString(1));
+      return s.query("SELECT pg_sleep(5)::text", rs -> rs.getString(1));
+    })).isInstanceOf(org.cmfstream.query.store.StoreUnavailable.class);
+  }
+
   /** A pipeline read whole (mlmd_pull, the lineage views) ran its queries on separate connections, each seeing the projection at its own time. */
   @Test
   void shouldRunTheQueriesOfASnapshotInOneReadOnlyRepeatableReadTransaction() {

@@ -117,12 +117,16 @@ final class Jdbc {
     return e.getSQLState() != null && e.getSQLState().startsWith("22");
   }
 
-  /** SQLSTATE class 08 (connection exception), 57P (shutdown) or a pool timeout. */
+  /**
+   * SQLSTATE class 08 (connection exception), 57P (shutdown), 57014 (cancelled, as the statement
+   * timeout cancels a query that runs too long) or a pool timeout.
+   */
   private static boolean unreachable(final SQLException e) {
     final String state = e.getSQLState();
     return e instanceof SQLTransientException
         || state == null
         || state.startsWith("08")
-        || state.startsWith("57P");
+        || state.startsWith("57P")
+        || "57014".equals(state);
   }
 }
