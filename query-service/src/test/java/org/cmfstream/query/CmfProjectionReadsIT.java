@@ -181,6 +181,35 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
     assertThat(mine.path("values")).extracting(JsonNode::asText).containsExactly("Model", "Dataset");
   }
 
+  /** Pages now follow the table's key (entity, field); an event's entity key holds U+001F between its parts. */
+  @Test
+  void shouldPageThroughTheConflictsEachOnceWithKeysThatHoldTheSeparator() throws Exception {
+    // given: two fields in conflict for one entity, and an event whose key is a prefix of another's
+    final String event = "event/" + train + '\u001f' + dataset;
+    try (Connection c = ProjectionSchema.connect()) {
+      run(c, "INSERT INTO conflicts (entity_key, field, vals) VALUES (?, 'a', '[1, 2]'), (?, 'b', '[1, 2]'), (?, 'z', '[1, 2]')",
+          event, event + '\u001f' + "INPUT", event + '\u001f' + "OUTPUT");
+    }
+
+    // when: two at a time
+    final List<String> seen = new ArrayList<>();
+    String token = null;
+    do {
+      final JsonNode page = STRICT.readTree(get("/api/v1/conflicts?page_size=2" + (token == null ? "" : "&page_token=" + token)));
+      page.path("items").forEach(item -> seen.add(item.path("entity").asText() + " " + item.path("field").asText()));
+      token = page.path("nextPageToken").isTextual() ? page.path("nextPageToken").asText() : null;
+    } while (token != null);
+
+    // then: every conflict on the stack, each once
+    final long stored;
+    try (Connection c = ProjectionSchema.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM conflicts")) {
+      rs.next();
+      stored = rs.getLong(1);
+    }
+    assertThat(seen).doesNotHaveDuplicates().hasSize((int) stored)
+        .contains(event.replace('\u001f', '/') + " a", event.replace('\u001f', '/') + "/INPUT b", event.replace('\u001f', '/') + "/OUTPUT z");
+  }
+
   @Test
   void shouldDrawTheAncestorsOfTheExecutionWhoseUuidStartsWithTheFourCharacters() throws Exception {
     // when

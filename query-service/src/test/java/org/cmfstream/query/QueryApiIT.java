@@ -148,7 +148,7 @@ class QueryApiIT implements TestPropertyProvider {
   /** PostgreSQL text cannot hold a NUL: a forged key with one (base64 hides it from the NUL filter) gave a 500 carrying the SQL. */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"/api/v1/executions, executions|null|null|[]|-created, '{\"t\":1,\"k\":\"\\u0000\"}'",
-      "/api/v1/conflicts, conflicts, '{\"k\":\"a\\u0000\"}'"})
+      "/api/v1/conflicts, conflicts, '{\"e\":\"a\\u0000\",\"f\":\"type\"}'"})
   void shouldRefuseAForgedTokenWhoseKeyHoldsANulAsABadToken(final String route, final String query, final String position) {
     // given
     final String token = PageTokens.forQuery(query, position);
@@ -181,6 +181,19 @@ class QueryApiIT implements TestPropertyProvider {
       s.query("SELECT set_config('statement_timeout', '50', true)", rs -> rs.getString(1));
       return s.query("SELECT pg_sleep(5)::text", rs -> rs.getString(1));
     })).isInstanceOf(org.cmfstream.query.store.StoreUnavailable.class);
+  }
+
+  /** A page of conflicts was ordered by an expression no index covers, so every page sorted the whole table. */
+  @Test
+  void shouldReadAPageOfConflictsInTheOrderOfTheirKeyWithoutSorting() {
+    // when: the plan, with sequential scans priced out as on a large table
+    final List<String> plan = store.inSnapshot(s -> {
+      s.query("SELECT set_config('enable_seqscan', 'off', true)", rs -> rs.getString(1));
+      return s.query("EXPLAIN " + ProjectionStore.CONFLICTS_PAGE, rs -> rs.getString(1), "", "", 10);
+    });
+
+    // then
+    assertThat(String.join("\n", plan)).contains("conflicts_pkey").doesNotContain("Sort");
   }
 
   /** A pipeline read whole (mlmd_pull, the lineage views) ran its queries on separate connections, each seeing the projection at its own time. */

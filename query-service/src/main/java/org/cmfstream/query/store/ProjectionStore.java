@@ -165,12 +165,18 @@ public final class ProjectionStore {
         rs -> new Metric(rs.getString(1), rs.getString(2), rs.getLong(3), (Double) rs.getObject(4)), executionUuid);
   }
 
-  public List<Conflict> conflicts(final String after, final int limit) {
-    return jdbc.query(
-        "SELECT c.entity_key, c.field, c.vals FROM conflicts c WHERE (c.entity_key || chr(31) || c.field) > ? "
-            + "ORDER BY c.entity_key || chr(31) || c.field LIMIT ?",
-        rs -> new Conflict(rs.getString(1), rs.getString(2), Rows.jsonList(rs, "vals")), after, limit);
+  /**
+   * The conflicts after ({@code afterKey}, {@code afterField}) in the order of the table's primary
+   * key, which serves the page: ordered by an expression instead (key and field joined), every page
+   * sorted the whole table.
+   */
+  public List<Conflict> conflicts(final String afterKey, final String afterField, final int limit) {
+    return jdbc.query(CONFLICTS_PAGE, rs -> new Conflict(rs.getString(1), rs.getString(2), Rows.jsonList(rs, "vals")), afterKey, afterField, limit);
   }
+
+  /** A page of {@link #conflicts}: after an (entity, field), at most a number of rows. */
+  public static final String CONFLICTS_PAGE =
+      "SELECT c.entity_key, c.field, c.vals FROM conflicts c WHERE (c.entity_key, c.field) > (?, ?) ORDER BY c.entity_key, c.field LIMIT ?";
 
   public List<Watermark> watermarks() {
     return jdbc.query(

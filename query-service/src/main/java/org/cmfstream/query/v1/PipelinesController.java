@@ -68,19 +68,21 @@ final class PipelinesController {
   @Get("/conflicts")
   ConflictPage conflicts(@Nullable @QueryValue("page_size") final Integer pageSize, @Nullable @QueryValue("page_token") final String pageToken) {
     final int size = Filters.pageSize(pageSize, settings);
-    String after = "";
+    String afterKey = "";
+    String afterField = "";
     if (pageToken != null) {
       final JsonNode position = PageToken.decode(pageToken, "conflicts", "page_token");
-      if (!position.path("k").isTextual()) {
+      if (!position.path("e").isTextual() || !position.path("f").isTextual()) {
         throw new InvalidParameter("page_token", "not a token this API issued");
       }
-      after = position.get("k").asText();
+      afterKey = position.get("e").asText();
+      afterField = position.get("f").asText();
     }
-    final List<Conflict> rows = store.conflicts(after, size + 1);
+    final List<Conflict> rows = store.conflicts(afterKey, afterField, size + 1);
     String next = null;
     if (rows.size() > size) {
       final Conflict last = rows.get(size - 1);
-      next = PageToken.encode("conflicts", PageToken.position().put("k", last.entityKey() + '\u001f' + last.field()));
+      next = PageToken.encode("conflicts", PageToken.position().put("e", last.entityKey()).put("f", last.field()));
     }
     return new ConflictPage(rows.stream().limit(size).map(c -> new ConflictView(c.entityKey().replace('\u001f', '/'), c.field(), c.values())).toList(), next);
   }
