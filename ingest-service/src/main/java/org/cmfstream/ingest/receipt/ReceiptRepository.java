@@ -21,6 +21,9 @@ import org.neo4j.driver.Driver;
 @Requires(beans = DataSource.class)
 public class ReceiptRepository {
 
+  /** PostgreSQL's SQLSTATE for a column that does not exist. */
+  private static final String UNDEFINED_COLUMN = "42703";
+
   private final DataSource dataSource;
   private final Optional<Driver> graph;
 
@@ -53,11 +56,22 @@ public class ReceiptRepository {
   }
 
   private ReceiptView findInPostgres(final String upload) throws SQLException {
+    try {
+      return findInPostgres(upload, "coalesce(sum(refused), 0)");
+    } catch (SQLException e) {
+      if (!UNDEFINED_COLUMN.equals(e.getSQLState())) {
+        throw e;
+      }
+      // A replay not yet upgraded has not added barriers.refused (V007): it refuses nothing it counts.
+      return findInPostgres(upload, "0");
+    }
+  }
+
+  private ReceiptView findInPostgres(final String upload, final String refused) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT max(partitions), count(*), max(records), coalesce(sum(fresh), 0), coalesce(sum(duplicates), 0), coalesce(sum(conflicts), 0), "
-                + "coalesce(sum(refused), 0) "
-                + "FROM barriers WHERE upload = ?")) {
+                + refused + " FROM barriers WHERE upload = ?")) {
       s.setString(1, upload);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next() || rs.getInt(2) == 0) {
