@@ -2,9 +2,10 @@
 // Copyright the cmf-stream authors
 package org.cmfstream.ingest;
 
+import static org.cmfstream.testing.ProjectionSchema.update;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
 import org.cmfstream.deploy.stack.StackEndpoints;
@@ -32,15 +33,6 @@ public final class ProjectionRows {
       update(c, "INSERT INTO artifacts (uri, type, names, created) VALUES (?, ?, ARRAY[?], ?) "
           + "ON CONFLICT (uri) DO UPDATE SET names = artifacts.names || EXCLUDED.names", uri, type, name, created);
       update(c, "INSERT INTO events (execution_uuid, artifact_uri, direction) VALUES (?, ?, 'OUTPUT')", execution, uri);
-    }
-  }
-
-  private static void update(final Connection c, final String sql, final Object... values) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        s.setObject(i + 1, values[i]);
-      }
-      s.executeUpdate();
     }
   }
 }

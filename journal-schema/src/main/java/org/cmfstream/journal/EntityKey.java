@@ -73,8 +73,13 @@ public record EntityKey(String value) {
    * apart, it would name other entities, and two different identities could make the same key.
    */
   public int partCount() {
-    final String kind = value.substring(0, value.indexOf('/'));
+    final String kind = kind();
     return "event".equals(kind) || "metric".equals(kind) ? 3 : 1;
+  }
+
+  /** The kind of entity: all before {@code /}, such as {@code execution} or {@code event}. */
+  public String kind() {
+    return value.substring(0, value.indexOf('/'));
   }
 
   private static Optional<EntityKey> key(final String kind, final String... parts) {

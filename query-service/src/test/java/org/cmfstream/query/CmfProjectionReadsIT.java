@@ -3,6 +3,7 @@
 package org.cmfstream.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cmfstream.testing.ProjectionSchema.update;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,6 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,34 +68,34 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
   @BeforeAll
   void writeProjectionRows() throws SQLException {
     try (Connection c = ProjectionSchema.connect()) {
-      run(c, "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated, synced) VALUES (?, '{}', 100, ?, 100, 1000)",
+      update(c, "INSERT INTO pipelines (name, custom_properties, first_seen, id, updated, synced) VALUES (?, '{}', 100, ?, 100, 1000)",
           pipeline, pipelineId);
-      run(c, "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated, synced) VALUES (?, ?, '{}', 100, 100, ?, 100, 1000)",
+      update(c, "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated, synced) VALUES (?, ?, '{}', 100, 100, ?, 100, 1000)",
           pipeline + "/Prepare", pipeline, prepareStageId);
-      run(c, "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated, synced) VALUES (?, ?, '{}', 100, 100, ?, 100, 1000)",
+      update(c, "INSERT INTO stages (name, pipeline, custom_properties, created, first_seen, id, updated, synced) VALUES (?, ?, '{}', 100, 100, ?, 100, 1000)",
           pipeline + "/Train", pipeline, trainStageId);
       // Prepare: logged late on its site's clock, but here before the peer's last sync.
       execution(c, prepare, "Prepare", 9_000_000L, 1_000L);
       // Train: logged long ago at its site, uploaded after the peer's last sync.
       execution(c, train, "Train", 200L, 3_000L);
-      run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
+      update(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
               + "VALUES (?, 'Dataset', ?, '{}', '{}', '{}', 100, 100, ?, 100, 1000)",
           dataset, new String[] {"artifacts/data.csv:" + dataset}, id());
       // An artifact seen after the model whose id collides with the model's (V006), stored first.
-      run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
+      update(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
               + "VALUES (?, 'Dataset', ?, '{}', '{}', '{}', 300, 300, ?, 300, 1000)",
           md5(), new String[] {"artifacts/other.csv"}, modelId);
       // Non-finite doubles as the sink keeps them in jsonb (V004).
-      run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
+      update(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
               + "VALUES (?, 'Model', ?, '{}', '{\"accuracy\": {\"$double\": \"NaN\"}, \"loss\": {\"$double\": \"-Infinity\"}, \"epochs\": 3}', "
               + "'{}', 200, 200, ?, 200, 3000)",
           model, new String[] {"artifacts/model.pkl:" + model + ":1"}, modelId);
       event(c, prepare, dataset, "OUTPUT");
       event(c, train, dataset, "INPUT");
       event(c, train, model, "OUTPUT");
-      run(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 1, 0.5, 200), (?, 'loss', 2, 'NaN', 200)",
+      update(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 1, 0.5, 200), (?, 'loss', 2, 'NaN', 200)",
           train, train);
-      run(c, "INSERT INTO conflicts (entity_key, field, vals) VALUES (?, 'type', '[\"Model\", \"Dataset\"]')", "artifact/" + model);
+      update(c, "INSERT INTO conflicts (entity_key, field, vals) VALUES (?, 'type', '[\"Model\", \"Dataset\"]')", "artifact/" + model);
     }
   }
 
@@ -187,7 +187,7 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
     // given: two fields in conflict for one entity, and an event whose key is a prefix of another's
     final String event = "event/" + train + '\u001f' + dataset;
     try (Connection c = ProjectionSchema.connect()) {
-      run(c, "INSERT INTO conflicts (entity_key, field, vals) VALUES (?, 'a', '[1, 2]'), (?, 'b', '[1, 2]'), (?, 'z', '[1, 2]')",
+      update(c, "INSERT INTO conflicts (entity_key, field, vals) VALUES (?, 'a', '[1, 2]'), (?, 'b', '[1, 2]'), (?, 'z', '[1, 2]')",
           event, event + '\u001f' + "INPUT", event + '\u001f' + "OUTPUT");
     }
 
@@ -310,7 +310,7 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
   }
 
   private void execution(final Connection c, final String uuid, final String stage, final long updated, final long synced) throws SQLException {
-    run(c, "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated, synced) "
+    update(c, "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated, synced) "
             + "VALUES (?, ?, ?, ?, '', ?::jsonb, '{}', ?, ?, ?, ?, ?, ?)",
         uuid, pipeline, pipeline + "/" + stage, pipeline + "/" + stage,
         "{\"Execution\": \"['src/" + stage.toLowerCase(java.util.Locale.ROOT) + ".py']\", \"Git_Start_Commit\": \"abc\", \"Git_End_Commit\": \"def\"}",
@@ -318,20 +318,7 @@ class CmfProjectionReadsIT implements TestPropertyProvider {
   }
 
   private static void event(final Connection c, final String execution, final String artifact, final String direction) throws SQLException {
-    run(c, "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, ?, 100)", execution, artifact, direction);
-  }
-
-  private static void run(final Connection c, final String sql, final Object... values) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] instanceof String[] array) {
-          s.setArray(i + 1, c.createArrayOf("text", array));
-        } else {
-          s.setObject(i + 1, values[i]);
-        }
-      }
-      s.executeUpdate();
-    }
+    update(c, "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, ?, 100)", execution, artifact, direction);
   }
 
   private static List<List<String>> ids(final JsonNode layers) {

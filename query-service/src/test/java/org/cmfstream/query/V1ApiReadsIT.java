@@ -3,6 +3,7 @@
 package org.cmfstream.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cmfstream.testing.ProjectionSchema.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,6 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,9 +80,9 @@ class V1ApiReadsIT implements TestPropertyProvider {
       final long reusedId = id();
       for (final String uuid : reused) {
         execution(c, uuid, train, reused.toArray(String[]::new), 300L, reusedId);
-        run(c, "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, 'INPUT', 300), (?, ?, 'OUTPUT', 300)",
+        update(c, "INSERT INTO events (execution_uuid, artifact_uri, direction, first_seen) VALUES (?, ?, 'INPUT', 300), (?, ?, 'OUTPUT', 300)",
             uuid, dataset, uuid, model);
-        run(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 1, 0.5, 300)", uuid);
+        update(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 1, 0.5, 300)", uuid);
       }
       // A reused execution whose first uuid's row is not written (yet): its other rows stand for it.
       final long orphanId = id();
@@ -90,7 +90,7 @@ class V1ApiReadsIT implements TestPropertyProvider {
         execution(c, uuid, orphan, orphaned.toArray(String[]::new), 400L, orphanId);
       }
       // A point of the execution kept under one of its uuids only.
-      run(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 2, 0.25, 300)", reused.get(0));
+      update(c, "INSERT INTO metrics (execution_uuid, name, step, value, first_seen) VALUES (?, 'loss', 2, 0.25, 300)", reused.get(0));
       artifact(c, dataset, "Dataset", "artifacts/data.csv:" + dataset);
       artifact(c, model, "Model", "artifacts/model.pkl:" + model);
     }
@@ -199,28 +199,15 @@ class V1ApiReadsIT implements TestPropertyProvider {
 
   private void execution(final Connection c, final String uuid, final String stage, final String[] uuids, final long firstSeen, final long id)
       throws SQLException {
-    run(c, "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated, synced) "
+    update(c, "INSERT INTO executions (uuid, pipeline, stage, type, name, properties, custom_properties, uuids, created, first_seen, id, updated, synced) "
             + "VALUES (?, ?, ?, ?, '', '{}', '{}', ?, ?, ?, ?, ?, ?)",
         uuid, pipeline, stage, stage, uuids, firstSeen, firstSeen, id, firstSeen, firstSeen);
   }
 
   private static void artifact(final Connection c, final String uri, final String type, final String name) throws SQLException {
-    run(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
+    update(c, "INSERT INTO artifacts (uri, type, names, properties, custom_properties, sets, created, first_seen, id, updated, synced) "
             + "VALUES (?, ?, ?, '{}', '{}', '{}', 300, 300, ?, 300, 300)",
         uri, type, new String[] {name}, id());
-  }
-
-  private static void run(final Connection c, final String sql, final Object... values) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] instanceof String[] array) {
-          s.setArray(i + 1, c.createArrayOf("text", array));
-        } else {
-          s.setObject(i + 1, values[i]);
-        }
-      }
-      s.executeUpdate();
-    }
   }
 
   private static String uuid() {

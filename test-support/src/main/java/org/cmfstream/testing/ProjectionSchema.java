@@ -4,6 +4,7 @@ package org.cmfstream.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import org.cmfstream.deploy.stack.StackEndpoints;
 import org.flywaydb.core.Flyway;
@@ -19,6 +20,23 @@ public final class ProjectionSchema {
   /** Applies the migrations of {@code projection-schema}; a no-op when they are applied. */
   public static void migrate(final StackEndpoints stack) {
     Flyway.configure().dataSource(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword()).locations("classpath:db/migration").load().migrate();
+  }
+
+  /**
+   * Runs one statement of {@code sql} with {@code values}, a {@code String[]} as a {@code text[]}:
+   * for tests that write projection rows as the replay's sink would.
+   */
+  public static void update(final Connection c, final String sql, final Object... values) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] instanceof String[] array) {
+          s.setArray(i + 1, c.createArrayOf("text", array));
+        } else {
+          s.setObject(i + 1, values[i]);
+        }
+      }
+      s.executeUpdate();
+    }
   }
 
   /** A connection to the shared stack's PostgreSQL, its projection schema migrated. */

@@ -590,7 +590,7 @@ public final class CmfPushTranslator {
       if (problem == null) {
         sink.accept(record);
       } else if (deferred == null) {
-        final String kind = EntityKey.of(record).map(key -> key.value().substring(0, key.value().indexOf('/'))).orElse("barrier");
+        final String kind = EntityKey.of(record).map(EntityKey::kind).orElse("barrier");
         deferred = BadInput.unprocessable("unstorable-text", "the push's " + kind + " cannot be stored: " + problem);
       }
     }
